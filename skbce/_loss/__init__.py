@@ -1,0 +1,1 @@
+"""Private per-element loss kernels; validated public wrappers live in skbce.losses."""

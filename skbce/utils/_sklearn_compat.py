@@ -1,0 +1,31 @@
+"""The single import point for scikit-learn helpers that are not public API.
+
+skbce requires scikit-learn >= 1.6 and otherwise uses only its public API. The few
+private helpers it relies on (parameter validation, the fit context and the sample
+weight check, all stable since scikit-learn 1.3) are imported here and nowhere
+else, so a change in scikit-learn is handled in one place.
+"""
+
+from sklearn.base import _fit_context
+from sklearn.utils._param_validation import (
+    HasMethods,
+    Hidden,
+    Interval,
+    Options,
+    RealNotInt,
+    StrOptions,
+    validate_params,
+)
+from sklearn.utils.validation import _check_sample_weight
+
+__all__ = [
+    "HasMethods",
+    "Hidden",
+    "Interval",
+    "Options",
+    "RealNotInt",
+    "StrOptions",
+    "_check_sample_weight",
+    "_fit_context",
+    "validate_params",
+]

@@ -1,0 +1,35 @@
+"""scikit-learn's estimator checks over the single registry of skbce estimators.
+
+Every public estimator is listed once in ``ESTIMATORS`` (with the constructor
+arguments its checks need); ``test_registry_lists_every_public_estimator`` fails
+when a new public estimator is not added here.
+"""
+
+import inspect
+
+from sklearn.base import BaseEstimator
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+import skbce
+
+ESTIMATORS = []
+
+
+def _public_estimator_classes():
+    return {
+        obj
+        for name in skbce.__all__
+        if inspect.isclass(obj := getattr(skbce, name))
+        and issubclass(obj, BaseEstimator)
+    }
+
+
+def test_registry_lists_every_public_estimator():
+    """Check that every estimator exported by skbce is in the registry."""
+    assert {type(est) for est in ESTIMATORS} == _public_estimator_classes()
+
+
+@parametrize_with_checks(ESTIMATORS)
+def test_sklearn_compatible_estimator(estimator, check):
+    """Run one scikit-learn estimator check, with no expected failures."""
+    check(estimator)
