@@ -48,6 +48,9 @@ def _as_float_array(x, name, ensure_2d=False):
 def sigmoid(x):
     """Logistic sigmoid ``1 / (1 + exp(-x))``, without overflow for any ``x``.
 
+    The inverse of the logit: it turns the logits every loss of this module takes
+    into probabilities. It is :func:`scipy.special.expit` on a validated array.
+
     Parameters
     ----------
     x : array-like or float
@@ -317,8 +320,22 @@ def binary_cross_entropy_gradient(
 
     Parameters
     ----------
-    y_true, logits, sample_weight, pos_weight, label_smoothing, temperature, reduction
-        As in :func:`binary_cross_entropy`.
+    y_true : array-like of shape (n_samples,) or (n_samples, n_labels)
+        Targets in [0, 1]: 0/1 labels or soft targets.
+    logits : array-like of the same shape as ``y_true``
+        Raw scores z, the variables of the derivatives.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Non-negative weight of each sample (row).
+    pos_weight : float or array-like of shape (n_labels,), default=None
+        Weight of the positive term, one for all labels or one per label.
+        None means 1.
+    label_smoothing : float in [0, 1), default=0.0
+        Targets are moved towards 1/2: ``y (1 - ε) + ε / 2``.
+    temperature : float > 0, default=1.0
+        Logits are divided by it before the sigmoid.
+    reduction : {"mean", "sum", "none"}, default="mean"
+        The reduction of the loss being differentiated, as in
+        :func:`binary_cross_entropy`.
     return_hessian : bool, default=False
         Also return the Hessian diagonal; it shares the exponential with the
         gradient, so asking for both costs little more than the gradient alone.
@@ -326,8 +343,10 @@ def binary_cross_entropy_gradient(
     Returns
     -------
     gradient : ndarray, shaped like ``logits``
+        Derivative of the reduced loss in each logit.
     hessian : ndarray, shaped like ``logits``
-        Only when ``return_hessian=True``.
+        Second derivative in each logit (the whole Hessian, which is diagonal).
+        Only returned when ``return_hessian=True``.
 
     See Also
     --------

@@ -21,3 +21,18 @@ def global_random_seed(request):
 def rng(global_random_seed):
     """A NumPy random generator seeded by ``global_random_seed``."""
     return np.random.default_rng(global_random_seed)
+
+
+@pytest.fixture
+def pyplot():
+    """matplotlib.pyplot on the Agg backend, all figures closed before and after.
+
+    Tests using it are skipped when matplotlib is not installed.
+    """
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+    yield plt
+    plt.close("all")

@@ -78,6 +78,10 @@ def load_biochemists(*, return_X_y=False, as_frame=False):
     (data, target) : tuple
         When ``return_X_y`` is True.
 
+    See Also
+    --------
+    load_yeast : The multi-label data set.
+
     Examples
     --------
     >>> from skbce.datasets import load_biochemists
@@ -134,6 +138,10 @@ def load_yeast(*, subset="train", return_X_y=False, as_frame=False):
         ``feature_names``, ``target_names`` and ``DESCR``.
     (data, target) : tuple
         When ``return_X_y`` is True.
+
+    See Also
+    --------
+    load_biochemists : The count data set.
 
     Examples
     --------

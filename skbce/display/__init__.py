@@ -1,0 +1,10 @@
+"""Plots of fitted models, in scikit-learn's display style.
+
+Each display is built with ``from_estimator`` or ``from_predictions``, stores the
+numbers it shows and draws them with ``plot(ax=...)``. matplotlib is an optional
+dependency, imported only when a display is drawn.
+"""
+
+from ._rootogram import RootogramDisplay
+
+__all__ = ["RootogramDisplay"]
