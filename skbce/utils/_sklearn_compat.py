@@ -1,12 +1,14 @@
 """The single import point for scikit-learn helpers that are not public API.
 
 skbce requires scikit-learn >= 1.6 and otherwise uses only its public API. The few
-private helpers it relies on (parameter validation, the fit context and the sample
-weight check, all stable since scikit-learn 1.3) are imported here and nowhere
+private helpers it relies on (parameter validation, the fit context, the sample
+weight check and row indexing of arrays, sparse matrices and data frames, all
+stable since scikit-learn 1.3) are imported here and nowhere
 else, so a change in scikit-learn is handled in one place.
 """
 
 from sklearn.base import _fit_context
+from sklearn.utils import _safe_indexing
 from sklearn.utils._param_validation import (
     HasMethods,
     Hidden,
@@ -27,5 +29,6 @@ __all__ = [
     "StrOptions",
     "_check_sample_weight",
     "_fit_context",
+    "_safe_indexing",
     "validate_params",
 ]
