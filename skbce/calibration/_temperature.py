@@ -84,8 +84,8 @@ def _fit_temperature(logits, y, *, shared=False, bounds=(1e-2, 1e2), max_iter=10
     n_params = 1 if shared else logits.shape[1]
     low = np.full(n_params, 1 / bounds[1])
     high = np.full(n_params, 1 / bounds[0])
-    # f' is non-decreasing: a non-negative slope at the lowest beta (highest T)
-    # puts the optimum there, a non-positive one at the highest beta at the other.
+    # f' is non-decreasing: a positive slope at the lowest beta (highest T) puts
+    # the optimum there, a negative one at the highest beta at the other bound.
     at_low = derivatives(low)[0] > 0
     at_high = derivatives(high)[0] < 0
     beta = np.clip(1.0, low, high)
