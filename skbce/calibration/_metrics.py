@@ -3,7 +3,7 @@
 from numbers import Integral
 
 import numpy as np
-from sklearn.utils import check_array, check_consistent_length
+from sklearn.utils import check_array
 
 from ..utils._sklearn_compat import Interval, validate_params
 
@@ -66,7 +66,6 @@ def expected_calibration_error(y_true, y_prob, *, n_bins=15):
     """
     y_prob = check_array(y_prob, ensure_2d=False, dtype=np.float64, input_name="y_prob")
     y_true = check_array(y_true, ensure_2d=False, dtype=np.float64, input_name="y_true")
-    check_consistent_length(y_true, y_prob)
     if y_true.shape != y_prob.shape or y_prob.ndim > 2:
         raise ValueError(
             "y_true and y_prob must have the same shape, 1-D or 2-D; got "
