@@ -155,7 +155,9 @@ def test_temperature_scaled_classifier_prefit_binary_matches_solver(global_rando
 
 def test_temperature_scaled_classifier_out_of_fold_logits(global_random_seed):
     """Check the CV path fits T on the out-of-fold logits and refits on all data."""
-    X, y = make_classification(n_samples=300, random_state=global_random_seed)
+    X, y = make_classification(
+        n_samples=300, flip_y=0.1, random_state=global_random_seed
+    )
     y = np.where(y == 1, "spam", "ham")
     cv = KFold(4, shuffle=True, random_state=0)
     base = LogisticRegression(C=1e3, max_iter=5000)

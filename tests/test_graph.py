@@ -165,8 +165,8 @@ def test_graph_propagator_cv_over_nodes_learns_from_neighbours(global_random_see
     ).fit(nodes, y)
     auc = search.cv_results_["mean_test_score"]
     assert auc[0] < 0.6  # own features only
-    assert auc[1] > 0.75 and auc[2] > 0.7
-    assert search.best_params_["graphpropagator__n_hops"] == 1
+    assert auc[1] > 0.75 and auc[2] > 0.75
+    assert search.best_params_["graphpropagator__n_hops"] > 0
 
 
 def test_graph_propagator_feature_names_and_pandas_output(global_random_seed):
