@@ -548,11 +548,17 @@ def _bce_against_constant(logits, target, temperature, reduction, name):
     Both are reduced as :func:`binary_cross_entropy` reduces (without sample
     weights); the gradient is with respect to the raw logits, so it carries 1/T.
     """
-    logits, targets, _, _ = _validate_bce_inputs(
-        np.full(np.shape(logits), target), logits, None, None, 0.0, temperature
-    )
-    if logits.size == 0:
+    if np.size(logits) == 0:
         raise ValueError(f"{name} is empty: the loss needs at least one logit.")
+    logits = _as_float_array(logits, name)
+    logits, targets, _, _ = _validate_bce_inputs(
+        np.full(logits.shape, target, dtype=logits.dtype),
+        logits,
+        None,
+        None,
+        0.0,
+        temperature,
+    )
     values, gradient = _binary.loss_gradient(targets, logits)
     weights = _reduce_weights(logits, None, reduction)
     scale = logits.dtype.type(1 / temperature)
