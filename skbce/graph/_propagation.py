@@ -67,41 +67,64 @@ _FLOAT_DTYPES = (np.float64, np.float32)
 
 
 def _normalized_adjacency(adjacency, normalization, self_loops, dtype):
-    """The propagation operator S as a CSR matrix of ``dtype``."""
-    operator = sp.csr_array(adjacency, dtype=dtype)
+    """The propagation operator S as a new CSR matrix of ``dtype``.
+
+    The scaling is applied to the stored entries directly, ``S_ij = A_ij r_i c_j``,
+    in one pass over the edges (no diagonal-matrix products).
+    """
+    operator = sp.csr_array(adjacency, dtype=dtype, copy=True)
+    n_nodes = operator.shape[0]
     if self_loops:
-        operator = operator + sp.eye_array(operator.shape[0], dtype=dtype, format="csr")
+        operator = operator + sp.eye_array(n_nodes, dtype=dtype, format="csr")
+    operator.sum_duplicates()
     row_sums = np.asarray(operator.sum(axis=1)).ravel()
     with np.errstate(divide="ignore"):
         if normalization == "row":
-            row_scale = np.where(row_sums > 0, 1 / row_sums, 0).astype(dtype)
-            return sp.diags_array(row_scale) @ operator
-        col_sums = np.asarray(operator.sum(axis=0)).ravel()
-        row_scale = np.where(row_sums > 0, row_sums**-0.5, 0).astype(dtype)
-        col_scale = np.where(col_sums > 0, col_sums**-0.5, 0).astype(dtype)
-    return sp.diags_array(row_scale) @ operator @ sp.diags_array(col_scale)
+            row_scale = np.where(row_sums > 0, 1 / row_sums, 0)
+            col_scale = None
+        else:
+            col_sums = np.bincount(
+                operator.indices, weights=operator.data, minlength=n_nodes
+            )
+            row_scale = np.where(row_sums > 0, row_sums**-0.5, 0)
+            col_scale = np.where(col_sums > 0, col_sums**-0.5, 0)
+    entry_rows = np.repeat(np.arange(n_nodes), np.diff(operator.indptr))
+    scale = row_scale[entry_rows]
+    if col_scale is not None:
+        scale *= col_scale[operator.indices]
+    operator.data *= scale.astype(dtype, copy=False)
+    return operator
 
 
 def _propagate(operator, features, n_hops, hops, rows=None):
     """Hops 0..K of ``features`` over ``operator`` for the nodes ``rows`` (None: all).
 
-    Returns the hops side by side (``hops="all"``) or the last one alone. The
-    last product computes only the rows asked for.
+    Returns the hops side by side (``hops="all"``) or the last one alone, written
+    into one preallocated array. When few rows are asked for, the last product
+    computes only those rows.
     """
+    n_nodes, n_features = features.shape
+    if rows is not None and rows.size == n_nodes and (rows == np.arange(n_nodes)).all():
+        rows = None
+    n_rows = n_nodes if rows is None else rows.size
+    kept = range(n_hops + 1) if hops == "all" else [n_hops]
+    out = np.empty((n_rows, len(kept) * n_features), dtype=features.dtype)
 
-    def take(values):
-        return values if rows is None else values[rows]
+    def store(hop, values, select=True):
+        if hop in kept:
+            block = kept.index(hop)
+            columns = slice(block * n_features, (block + 1) * n_features)
+            out[:, columns] = values if rows is None or not select else values[rows]
 
-    blocks = [take(features)] if hops == "all" or n_hops == 0 else []
+    store(0, features)
     current = features
     for hop in range(1, n_hops + 1):
-        if hop < n_hops:
-            current = operator @ current
-            if hops == "all":
-                blocks.append(take(current))
+        if hop == n_hops and rows is not None and 4 * rows.size < n_nodes:
+            store(hop, operator[rows] @ current, select=False)
         else:
-            blocks.append(take(operator) @ current)
-    return blocks[0] if len(blocks) == 1 else np.hstack(blocks)
+            current = operator @ current
+            store(hop, current)
+    return out
 
 
 class GraphPropagator(TransformerMixin, BaseEstimator):
