@@ -240,3 +240,16 @@ def test_graph_propagator_checks_indices_at_transform():
     features_mode = GraphPropagator(np.eye(3)).fit(np.ones((3, 2)))
     with pytest.raises(ValueError, match="pass node_features and give X"):
         features_mode.transform(np.ones((2, 2)))
+
+
+def test_graph_propagator_failed_fit_keeps_fitted_graph(global_random_seed):
+    """Check that a fit refused for a bad graph leaves the fitted state intact."""
+    rng = np.random.default_rng(global_random_seed)
+    adjacency = _random_graph(rng, 12, 2)
+    propagator = GraphPropagator(adjacency, rng.normal(size=(12, 2))).fit([[0]])
+    before = propagator.transform([[3], [4]])
+    propagator.set_params(adjacency=np.ones((5, 6)))
+    with pytest.raises(ValueError, match="must be a square"):
+        propagator.fit([[0]])
+    assert propagator.n_nodes_ == 12
+    np.testing.assert_array_equal(propagator.transform([[3], [4]]), before)

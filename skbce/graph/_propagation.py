@@ -26,12 +26,15 @@ The parameter ``node_features`` decides what ``X`` holds, and the default keeps
   ``node_features=None`` too, the rows of ``X`` are independent isolated nodes and
   any number of them can be transformed: the well-defined default.
 
-The alternatives were weighed and refused: node indices routed as metadata while
-``X`` carries the rows' own features would duplicate ``node_features[nodes]`` in
-``X``; a pandas index as node identity does not survive scikit-learn's conversion
-to arrays; and tags that make scikit-learn skip checks would hide the question
-rather than answer it. All of scikit-learn's estimator checks run on the default,
-and the graph modes are tested against dense matrix powers.
+The alternatives were weighed and refused. Node indices routed as metadata while
+``X`` carries the rows' own features would still need every node's features
+inside the transformer, so ``X`` would only duplicate ``node_features[nodes]``. A
+pandas index as node identity exists only for DataFrame input (NumPy input, as in
+scikit-learn's checks, would still need a default meaning) and changes silently
+under ``reset_index`` or ``concat``. Tags that make scikit-learn skip checks would
+hide the question rather than answer it. All of scikit-learn's estimator checks
+run on the default, with no expected failures, and the graph modes are tested
+against dense matrix powers.
 
 The propagation
 ---------------
@@ -110,20 +113,24 @@ def _propagate(operator, features, n_hops, hops, rows=None):
     kept = range(n_hops + 1) if hops == "all" else [n_hops]
     out = np.empty((n_rows, len(kept) * n_features), dtype=features.dtype)
 
-    def store(hop, values, select=True):
-        if hop in kept:
-            block = kept.index(hop)
-            columns = slice(block * n_features, (block + 1) * n_features)
-            out[:, columns] = values if rows is None or not select else values[rows]
+    def store(hop, values):
+        """Write the hop (already restricted to the rows) into its columns."""
+        block = kept.index(hop)
+        out[:, block * n_features : (block + 1) * n_features] = values
 
-    store(0, features)
+    def take(values):
+        return values if rows is None else values[rows]
+
+    if 0 in kept:
+        store(0, take(features))
     current = features
     for hop in range(1, n_hops + 1):
         if hop == n_hops and rows is not None and 4 * rows.size < n_nodes:
-            store(hop, operator[rows] @ current, select=False)
-        else:
-            current = operator @ current
-            store(hop, current)
+            store(hop, operator[rows] @ current)
+            break
+        current = operator @ current
+        if hop in kept:
+            store(hop, take(current))
     return out
 
 
@@ -309,11 +316,13 @@ class GraphPropagator(TransformerMixin, BaseEstimator):
             )
         return nodes
 
-    def _check_n_rows(self, features):
-        if self.n_nodes_ is not None and features.shape[0] != self.n_nodes_:
+    @staticmethod
+    def _check_n_rows(features, n_nodes):
+        """Without node_features, X must have one row per node of the graph."""
+        if n_nodes is not None and features.shape[0] != n_nodes:
             raise ValueError(
                 "Without node_features, X holds the features of every node of the "
-                f"graph, one row per node ({self.n_nodes_}); got {features.shape[0]} "
+                f"graph, one row per node ({n_nodes}); got {features.shape[0]} "
                 "rows. To transform some nodes only (e.g. in cross-validation), "
                 "pass node_features and give X as a column of node indices."
             )
@@ -354,9 +363,7 @@ class GraphPropagator(TransformerMixin, BaseEstimator):
             X = validate_data(self, X, dtype=_FLOAT_DTYPES, reset=True)
             n_nodes = None if adjacency is None else adjacency.shape[0]
             dtype, names = X.dtype, None
-            if n_nodes is not None and X.shape[0] != n_nodes:
-                self.n_nodes_ = n_nodes
-                self._check_n_rows(X)
+            self._check_n_rows(X, n_nodes)
         operator = None
         if adjacency is not None:
             operator = _normalized_adjacency(
@@ -391,7 +398,7 @@ class GraphPropagator(TransformerMixin, BaseEstimator):
         else:
             rows = None
             features = validate_data(self, X, dtype=_FLOAT_DTYPES, reset=False)
-            self._check_n_rows(features)
+            self._check_n_rows(features, self.n_nodes_)
         operator = self.operator_
         if operator is None:  # no graph: every row is an isolated node
             n_rows = features.shape[0]
