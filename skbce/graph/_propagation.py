@@ -413,7 +413,7 @@ class GraphPropagator(TransformerMixin, BaseEstimator):
         return _propagate(operator, features, self.n_hops, self.hops, rows)
 
     def get_feature_names_out(self, input_features=None):
-        """Names of the output columns: ``hop<k>_<feature name>``.
+        """Get the names of the output columns: ``hop<k>_<feature name>``.
 
         Parameters
         ----------
