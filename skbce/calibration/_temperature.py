@@ -472,10 +472,17 @@ class TemperatureScaledClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstim
             For a binary target the probabilities of ``classes_`` (columns sum to
             one); for a multi-label target the probability of each label.
         """
+        return self._of_calibrated_logits(X, expit)
+
+    def _of_calibrated_logits(self, X, function):
+        """``function`` (sigmoid or log-sigmoid) of each label's calibrated logit.
+
+        For a binary target, of both classes: ``function(-z)`` and ``function(z)``.
+        """
         logits = self.decision_function(X)
         if self._multilabel:
-            return expit(logits)
-        return np.column_stack([expit(-logits), expit(logits)])
+            return function(logits)
+        return np.column_stack([function(-logits), function(logits)])
 
     def predict_log_proba(self, X):
         """Logarithm of the calibrated probabilities, exact in both tails.
@@ -490,10 +497,7 @@ class TemperatureScaledClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstim
         log_proba : ndarray of shape (n_samples, 2) or (n_samples, n_labels)
             The logarithm of :meth:`predict_proba`.
         """
-        logits = self.decision_function(X)
-        if self._multilabel:
-            return log_expit(logits)
-        return np.column_stack([log_expit(-logits), log_expit(logits)])
+        return self._of_calibrated_logits(X, log_expit)
 
     def predict(self, X):
         """Predicted labels: the positive class where the calibrated probability > 1/2.
