@@ -73,10 +73,21 @@ def _fit_temperature(logits, y, *, shared=False, bounds=(1e-2, 1e2), max_iter=10
     n_iter : int
     """
 
+    n_samples, n_labels = logits.shape
+    # Row blocks of about 2**16 elements keep the kernel's temporaries in cache.
+    block_rows = max(1, 2**16 // n_labels)
+    blocks = [slice(i, i + block_rows) for i in range(0, n_samples, block_rows)]
+
+    squares = logits**2
+
     def derivatives(beta):
-        gradient, hessian = _binary.gradient_hessian(y, logits * beta)
-        first = (gradient * logits).sum(axis=0)
-        second = (hessian * logits**2).sum(axis=0)
+        """f'(beta) and f''(beta) of each column (or of their sum, when shared)."""
+        first, second = np.zeros(n_labels), np.zeros(n_labels)
+        for rows in blocks:
+            z = logits[rows]
+            gradient, hessian = _binary.gradient_hessian(y[rows], z * beta)
+            first += np.einsum("ij,ij->j", gradient, z)
+            second += np.einsum("ij,ij->j", hessian, squares[rows])
         if shared:
             return first.sum(keepdims=True), second.sum(keepdims=True)
         return first, second
