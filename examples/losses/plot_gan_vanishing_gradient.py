@@ -1,7 +1,7 @@
 """
-================================================================
+=================================================================
 A one-dimensional GAN: the vanishing gradient of the minimax loss
-================================================================
+=================================================================
 
 A generative adversarial network (GAN) trains a generator against a
 discriminator. Here both are tiny and the whole game runs in numpy and

@@ -193,7 +193,7 @@ class GraphPropagator(TransformerMixin, BaseEstimator):
     n_features_in_ : int
         Number of columns of ``X`` seen during ``fit`` (1 for node indices).
 
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of the columns of ``X`` seen during ``fit``, when they are all
         strings.
 
