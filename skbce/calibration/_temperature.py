@@ -405,6 +405,13 @@ class TemperatureScaledClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstim
                 "%(name)s.",
             )
             estimator = self.estimator
+            fitted_classes = getattr(estimator, "classes_", classes)
+            if not multilabel and not np.array_equal(fitted_classes, classes):
+                raise ValueError(
+                    f"y holds the classes {classes.tolist()} but the prefit "
+                    f"estimator was fitted on {np.asarray(fitted_classes).tolist()}; "
+                    "calibrate on data with the estimator's classes."
+                )
             logits = _response_logits(estimator, X, self.response_method, multilabel)
         else:
             cv = check_cv(self.cv, y, classifier=True)
@@ -420,6 +427,11 @@ class TemperatureScaledClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstim
                 logits[test] = values
             estimator = clone(self.estimator).fit(X, y)
 
+        if logits.shape != y01.shape:
+            raise ValueError(
+                f"The estimator gives scores of shape {logits.shape[1:]} per sample "
+                f"but y has shape {y01.shape[1:]}: it must score every label of y."
+            )
         logits_2d = logits.reshape(len(y01), -1)
         y_2d = y01.reshape(len(y01), -1)
         temperature, n_iter = _fit_temperature(
