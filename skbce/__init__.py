@@ -4,6 +4,9 @@ The public estimators are importable from the top level; the loss functions live
 :mod:`skbce.losses` and the bundled data sets in :mod:`skbce.datasets`.
 """
 
+from .calibration import TemperatureScaledClassifier
+from .graph import GraphPropagator
+
 __version__ = "0.1.0.dev0"
 
-__all__ = ["__version__"]
+__all__ = ["GraphPropagator", "TemperatureScaledClassifier", "__version__"]

@@ -1,4 +1,4 @@
-"""Numerically stable binary cross-entropy (BCE) on logits, and overlap measures.
+"""Numerically stable binary cross-entropy (BCE) on logits, overlap and GAN losses.
 
 Every function here takes *logits* (raw scores z, with probability
 ``sigmoid(z)``), never clipped probabilities, so results stay finite and exact for
@@ -22,6 +22,8 @@ __all__ = [
     "binary_cross_entropy",
     "binary_cross_entropy_gradient",
     "dice_coefficient",
+    "discriminator_loss",
+    "generator_loss",
     "log_sigmoid",
     "sigmoid",
     "soft_dice_loss",
@@ -547,3 +549,224 @@ def soft_dice_loss(y_true, logits, *, sample_weight=None, axis=None, smooth=1.0)
         dice = np.where(denominator > 0, (2 * intersection + smooth) / denominator, 1.0)
     loss = 1 - dice
     return float(loss) if loss.ndim == 0 else loss
+
+
+# Losses of the two players of a generative adversarial network (GAN). The
+# discriminator D outputs logits z; D(x) = sigmoid(z / T).
+
+_GAN_PARAMS = {
+    "temperature": [Interval(Real, 0, None, closed="neither")],
+    "reduction": [StrOptions({"mean", "sum", "none"})],
+    "return_gradient": ["boolean"],
+}
+
+
+def _bce_against_constant(logits, target, temperature, reduction, name):
+    """BCE of ``logits / T`` against one constant target, with its gradient in z.
+
+    Both are reduced as :func:`binary_cross_entropy` reduces (without sample
+    weights); the gradient is with respect to the raw logits, so it carries 1/T.
+    """
+    if np.size(logits) == 0:
+        raise ValueError(f"{name} is empty: the loss needs at least one logit.")
+    logits = _as_float_array(logits, name)
+    logits, targets, _, _ = _validate_bce_inputs(
+        np.full(logits.shape, target, dtype=logits.dtype),
+        logits,
+        None,
+        None,
+        0.0,
+        temperature,
+    )
+    values, gradient = _binary.loss_gradient(targets, logits)
+    weights = _reduce_weights(logits, None, reduction)
+    scale = logits.dtype.type(1 / temperature)
+    if weights is not None:
+        values = values * weights
+        scale = weights * scale
+    gradient = gradient * scale
+    if reduction != "none":
+        values = values.sum(dtype=logits.dtype)
+    return values, gradient
+
+
+@validate_params(
+    {
+        "real_logits": ["array-like"],
+        "fake_logits": ["array-like"],
+        "label_smoothing": [Interval(Real, 0, 1, closed="left")],
+        **_GAN_PARAMS,
+    },
+    prefer_skip_nested_validation=True,
+)
+def discriminator_loss(
+    real_logits,
+    fake_logits,
+    *,
+    label_smoothing=0.0,
+    temperature=1.0,
+    reduction="mean",
+    return_gradient=False,
+):
+    r"""The discriminator's loss in a GAN: BCE of real samples as 1 and fakes as 0.
+
+    With :math:`D = \sigma(z / T)` the discriminator's probability that a sample
+    is real, the loss is
+
+    .. math::
+
+        L_D = -\operatorname{E}_{x}\left[(1 - \varepsilon) \log D(x)
+              + \varepsilon \log(1 - D(x))\right]
+              - \operatorname{E}_{z}\left[\log(1 - D(G(z)))\right],
+
+    the binary cross-entropy of the real logits against the target
+    :math:`1 - \varepsilon` plus that of the fake logits against 0. One-sided
+    label smoothing (:math:`\varepsilon > 0` on the real targets only, as
+    Salimans et al. (2016) recommend) stops the discriminator from pushing the
+    logits of real samples to infinity; the fake targets stay 0 so that the
+    optimal discriminator still tells the generator where the data are. A
+    temperature :math:`T > 1` flattens the discriminator's output.
+
+    Parameters
+    ----------
+    real_logits : array-like of shape (n_real,) or (n_real, n_outputs)
+        The discriminator's logits on real samples.
+    fake_logits : array-like of shape (n_fake,) or (n_fake, n_outputs)
+        Its logits on generated samples.
+    label_smoothing : float in [0, 1), default=0.0
+        :math:`\varepsilon`: the real samples' target is ``1 - label_smoothing``.
+    temperature : float > 0, default=1.0
+        Logits are divided by it before the sigmoid.
+    reduction : {"mean", "sum", "none"}, default="mean"
+        ``"mean"``: the mean loss over the real samples plus the mean over the
+        fakes (the two expectations above); ``"sum"``: the two sums;
+        ``"none"``: the element losses of each, as a pair of arrays.
+    return_gradient : bool, default=False
+        Also return the gradients with respect to ``real_logits`` and
+        ``fake_logits`` (of the reduced loss; for ``"none"``, of each element).
+
+    Returns
+    -------
+    loss : float or tuple of two ndarrays
+        A float for "mean" and "sum"; ``(real_losses, fake_losses)`` for "none".
+    gradient : tuple of two ndarrays
+        ``(gradient_real, gradient_fake)``, shaped like the logits; only when
+        ``return_gradient=True``.
+
+    See Also
+    --------
+    generator_loss : The other player's loss.
+    binary_cross_entropy : The loss both are made of.
+
+    References
+    ----------
+    .. [1] I. Goodfellow et al., "Generative Adversarial Nets", NeurIPS 2014.
+    .. [2] T. Salimans et al., "Improved Techniques for Training GANs",
+       NeurIPS 2016 (one-sided label smoothing).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skbce.losses import discriminator_loss
+    >>> real, fake = np.array([2.0, 3.0]), np.array([-1.0, 0.5])
+    >>> round(float(discriminator_loss(real, fake)), 4)
+    0.7314
+    >>> loss, (g_real, g_fake) = discriminator_loss(real, fake, return_gradient=True)
+    >>> bool((g_real < 0).all() and (g_fake > 0).all())
+    True
+    """
+    real, g_real = _bce_against_constant(
+        real_logits, 1 - label_smoothing, temperature, reduction, "real_logits"
+    )
+    fake, g_fake = _bce_against_constant(
+        fake_logits, 0.0, temperature, reduction, "fake_logits"
+    )
+    loss = (real, fake) if reduction == "none" else real + fake
+    return (loss, (g_real, g_fake)) if return_gradient else loss
+
+
+@validate_params(
+    {"fake_logits": ["array-like"], "saturating": ["boolean"], **_GAN_PARAMS},
+    prefer_skip_nested_validation=True,
+)
+def generator_loss(
+    fake_logits,
+    *,
+    saturating=False,
+    temperature=1.0,
+    reduction="mean",
+    return_gradient=False,
+):
+    r"""The generator's loss in a GAN, saturating or non-saturating.
+
+    With :math:`D = \sigma(z / T)` the discriminator's probability that a
+    generated sample is real, the generator minimises
+
+    .. math::
+
+        L_G^{\text{sat}} = \operatorname{E}\left[\log(1 - D(G(z)))\right]
+        \quad\text{or}\quad
+        L_G^{\text{non-sat}} = -\operatorname{E}\left[\log D(G(z))\right].
+
+    The saturating loss is the minimax game of Goodfellow et al. (2014), minus
+    the discriminator's loss on the fakes. Its gradient with respect to the
+    logit is :math:`-D / T`: it *vanishes* when the discriminator confidently
+    rejects the fakes (:math:`D \to 0`), exactly when the generator most needs
+    a signal. The non-saturating loss has the same fixed point and gradient
+    :math:`-(1 - D) / T`, which tends to :math:`-1/T` there. The temperature
+    divides the logits, so a :math:`T > 1` makes the discriminator less
+    confident and revives the saturating gradient.
+
+    Parameters
+    ----------
+    fake_logits : array-like of shape (n_fake,) or (n_fake, n_outputs)
+        The discriminator's logits on generated samples.
+    saturating : bool, default=False
+        Use the saturating (minimax) loss instead of the non-saturating one.
+    temperature : float > 0, default=1.0
+        Logits are divided by it before the sigmoid.
+    reduction : {"mean", "sum", "none"}, default="mean"
+        The mean or the sum over the elements, or the element losses.
+    return_gradient : bool, default=False
+        Also return the gradient with respect to ``fake_logits``.
+
+    Returns
+    -------
+    loss : float or ndarray
+        A float for "mean" and "sum", an array shaped like the logits for "none".
+        The saturating loss is non-positive, the non-saturating one
+        non-negative.
+    gradient : ndarray, shaped like ``fake_logits``
+        Only when ``return_gradient=True``.
+
+    See Also
+    --------
+    discriminator_loss : The other player's loss.
+
+    References
+    ----------
+    .. [1] I. Goodfellow et al., "Generative Adversarial Nets", NeurIPS 2014,
+       Section 3 (the non-saturating alternative).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skbce.losses import generator_loss
+    >>> confident = np.array([-10.0])  # the discriminator rejects the fake
+    >>> _, saturating = generator_loss(confident, saturating=True, return_gradient=True)
+    >>> _, non_saturating = generator_loss(confident, return_gradient=True)
+    >>> print(f"{saturating[0]:.2e} {non_saturating[0]:.4f}")
+    -4.54e-05 -1.0000
+    """
+    if saturating:
+        # log(1 - D) = -BCE(0, z / T).
+        loss, gradient = _bce_against_constant(
+            fake_logits, 0.0, temperature, reduction, "fake_logits"
+        )
+        loss, gradient = -loss, -gradient
+    else:
+        # -log D = BCE(1, z / T).
+        loss, gradient = _bce_against_constant(
+            fake_logits, 1.0, temperature, reduction, "fake_logits"
+        )
+    return (loss, gradient) if return_gradient else loss

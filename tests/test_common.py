@@ -8,11 +8,16 @@ when a new public estimator is not added here.
 import inspect
 
 from sklearn.base import BaseEstimator
+from sklearn.linear_model import LogisticRegression
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import skbce
+from skbce import GraphPropagator, TemperatureScaledClassifier
 
-ESTIMATORS = []
+ESTIMATORS = [
+    GraphPropagator(),
+    TemperatureScaledClassifier(LogisticRegression()),
+]
 
 
 def _public_estimator_classes():

@@ -10,6 +10,8 @@ from skbce.losses import (
     binary_cross_entropy,
     binary_cross_entropy_gradient,
     dice_coefficient,
+    discriminator_loss,
+    generator_loss,
     log_sigmoid,
     sigmoid,
     soft_dice_loss,
@@ -387,3 +389,148 @@ def test_soft_dice_loss_matches_formula(global_random_seed):
 def test_soft_dice_loss_empty_mask_is_zero_with_smoothing():
     """Check that an empty mask predicted empty costs nothing."""
     assert soft_dice_loss([0, 0, 0], [-1e4, -1e4, -1e4], smooth=1.0) == pytest.approx(0)
+
+
+def _textbook_gan_losses(real, fake, smoothing=0.0, temperature=1.0):
+    """Element losses of both players from the textbook formulas (moderate logits)."""
+    d_real = 1 / (1 + np.exp(-real / temperature))
+    d_fake = 1 / (1 + np.exp(-fake / temperature))
+    target = 1 - smoothing
+    real_loss = -(target * np.log(d_real) + (1 - target) * np.log(1 - d_real))
+    fake_loss = -np.log(1 - d_fake)
+    return real_loss, fake_loss, np.log(1 - d_fake), -np.log(d_fake)
+
+
+@pytest.mark.parametrize("smoothing", [0.0, 0.1])
+@pytest.mark.parametrize("temperature", [1.0, 2.5])
+@pytest.mark.parametrize("shape", [(8,), (6, 3)])
+def test_gan_losses_match_closed_forms(smoothing, temperature, shape, rng):
+    """Check both players' losses in every reduction against the textbook formulas."""
+    real = rng.normal(scale=3, size=shape)
+    fake = rng.normal(scale=3, size=(5,) + shape[1:])
+    real_el, fake_el, saturating_el, non_saturating_el = _textbook_gan_losses(
+        real, fake, smoothing, temperature
+    )
+    kwargs = dict(label_smoothing=smoothing, temperature=temperature)
+    real_none, fake_none = discriminator_loss(real, fake, reduction="none", **kwargs)
+    np.testing.assert_allclose(real_none, real_el, rtol=1e-10)
+    np.testing.assert_allclose(fake_none, fake_el, rtol=1e-10)
+    assert discriminator_loss(real, fake, **kwargs) == pytest.approx(
+        real_el.mean() + fake_el.mean(), rel=1e-12
+    )
+    assert discriminator_loss(real, fake, reduction="sum", **kwargs) == pytest.approx(
+        real_el.sum() + fake_el.sum(), rel=1e-12
+    )
+    for saturating, expected in [(True, saturating_el), (False, non_saturating_el)]:
+        gen = dict(saturating=saturating, temperature=temperature)
+        np.testing.assert_allclose(
+            generator_loss(fake, reduction="none", **gen), expected, rtol=1e-10
+        )
+        assert generator_loss(fake, **gen) == pytest.approx(expected.mean())
+        assert generator_loss(fake, reduction="sum", **gen) == pytest.approx(
+            expected.sum()
+        )
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
+def test_gan_loss_gradients_match_finite_differences(reduction, rng):
+    """Check the gradients of both players' losses by central differences."""
+    real = rng.normal(scale=2, size=7)
+    fake = rng.normal(scale=2, size=5)
+    kwargs = dict(temperature=1.7, reduction=reduction)
+    _, (g_real, g_fake) = discriminator_loss(
+        real, fake, label_smoothing=0.2, return_gradient=True, **kwargs
+    )
+    np.testing.assert_allclose(
+        g_real,
+        _central_difference(
+            lambda r: discriminator_loss(r, fake, label_smoothing=0.2, **kwargs), real
+        ),
+        rtol=1e-6,
+    )
+    np.testing.assert_allclose(
+        g_fake,
+        _central_difference(
+            lambda f: discriminator_loss(real, f, label_smoothing=0.2, **kwargs), fake
+        ),
+        rtol=1e-6,
+    )
+    for saturating in (True, False):
+        _, gradient = generator_loss(
+            fake, saturating=saturating, return_gradient=True, **kwargs
+        )
+        expected = _central_difference(
+            lambda f, s=saturating: generator_loss(f, saturating=s, **kwargs), fake
+        )
+        np.testing.assert_allclose(gradient, expected, rtol=1e-6)
+
+
+def test_generator_loss_saturating_gradient_vanishes_when_discriminator_is_sure():
+    """Check the minimax gradient vanishes where the non-saturating one does not."""
+    confident = np.array([-5.0, -10.0, -20.0])  # D(G(z)) = sigmoid(z) -> 0
+    _, saturating = generator_loss(
+        confident, saturating=True, reduction="none", return_gradient=True
+    )
+    _, non_saturating = generator_loss(
+        confident, reduction="none", return_gradient=True
+    )
+    # d/dz log(1 - sigmoid(z)) = -sigmoid(z) and d/dz -log sigmoid(z) = sigmoid(z) - 1.
+    np.testing.assert_allclose(saturating, -sigmoid(confident), rtol=1e-12)
+    np.testing.assert_allclose(non_saturating, sigmoid(confident) - 1, rtol=1e-12)
+    assert np.abs(saturating[-1]) < 1e-8
+    assert np.abs(non_saturating[-1]) == pytest.approx(1.0)
+    # A temperature softens the discriminator and revives the saturating gradient.
+    _, warm = generator_loss(
+        confident,
+        saturating=True,
+        temperature=10.0,
+        reduction="none",
+        return_gradient=True,
+    )
+    assert (np.abs(warm) > np.abs(saturating)).all()
+    assert (np.abs(warm[1:]) > 100 * np.abs(saturating[1:])).all()
+    # Both gradients agree in sign: each pushes the fake towards "real".
+    assert (saturating < 0).all() and (non_saturating < 0).all()
+
+
+def test_discriminator_loss_one_sided_smoothing_keeps_fake_targets():
+    """Check smoothing moves the optimum of real logits only, to logit(1 - eps)."""
+    eps = 0.1
+    _, (g_real, g_fake) = discriminator_loss(
+        np.array([np.log((1 - eps) / eps)]),
+        np.array([-40.0]),
+        label_smoothing=eps,
+        return_gradient=True,
+    )
+    assert g_real[0] == pytest.approx(0.0, abs=1e-15)
+    assert g_fake[0] == pytest.approx(sigmoid(-40.0), rel=1e-12)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_gan_losses_extreme_logits_finite_and_keep_dtype(dtype):
+    """Check finite values and gradients in the input dtype at logits up to 1e4."""
+    z = EXTREME_LOGITS.astype(dtype)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        d_loss, (g_real, g_fake) = discriminator_loss(z, z, return_gradient=True)
+        g_loss, g_gen = generator_loss(z, saturating=True, return_gradient=True)
+    for out in (d_loss, g_real, g_fake, g_loss, g_gen):
+        assert out.dtype == dtype
+        assert np.isfinite(out).all()
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: discriminator_loss([0.0], [0.0], temperature=0), "'temperature'"),
+        (lambda: generator_loss([0.0], temperature=-1.0), "'temperature'"),
+        (lambda: discriminator_loss([0.0], [0.0], label_smoothing=1.0), "smoothing"),
+        (lambda: discriminator_loss([], [0.0]), "real_logits is empty"),
+        (lambda: generator_loss([np.nan]), "Input fake_logits contains NaN"),
+        (lambda: generator_loss([0.0], reduction="avg"), "'reduction' parameter"),
+    ],
+)
+def test_gan_losses_bad_input(call, message):
+    """Check that bad input gets a ValueError naming the problem."""
+    with pytest.raises(ValueError, match=message):
+        call()

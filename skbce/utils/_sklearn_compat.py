@@ -1,12 +1,14 @@
 """The single import point for scikit-learn helpers that are not public API.
 
 skbce requires scikit-learn >= 1.6 and otherwise uses only its public API. The few
-private helpers it relies on (parameter validation, the fit context and the sample
-weight check, all stable since scikit-learn 1.3) are imported here and nowhere
-else, so a change in scikit-learn is handled in one place.
+private helpers it relies on (parameter validation, the fit context, the sample
+weight check, the check of feature names and row indexing of arrays, sparse
+matrices and data frames, all stable since scikit-learn 1.3) are imported here and
+nowhere else, so a change in scikit-learn is handled in one place.
 """
 
 from sklearn.base import _fit_context
+from sklearn.utils import _safe_indexing
 from sklearn.utils._param_validation import (
     HasMethods,
     Hidden,
@@ -16,7 +18,7 @@ from sklearn.utils._param_validation import (
     StrOptions,
     validate_params,
 )
-from sklearn.utils.validation import _check_sample_weight
+from sklearn.utils.validation import _check_feature_names_in, _check_sample_weight
 
 __all__ = [
     "HasMethods",
@@ -25,7 +27,9 @@ __all__ = [
     "Options",
     "RealNotInt",
     "StrOptions",
+    "_check_feature_names_in",
     "_check_sample_weight",
     "_fit_context",
+    "_safe_indexing",
     "validate_params",
 ]

@@ -1,0 +1,553 @@
+"""Temperature scaling of binary and multi-label classifiers, one temperature per label.
+
+The calibrated probability of label k is ``sigmoid(z_k / T_k)``, where ``z_k`` is the
+logit the wrapped classifier gives and ``T_k > 0`` minimises the binary
+cross-entropy of out-of-fold logits. Dividing by a positive number keeps the order
+of the scores of each label, so rankings (ROC AUC, average precision) and any
+threshold tuned on the calibrated scores carry over.
+
+The solve is exact: writing ``beta = 1 / T``, the loss
+
+    f(beta) = sum_i l(y_i, beta * z_i)
+
+is convex in ``beta`` (a convex function of a linear map), with
+
+    f'(beta)  = sum_i z_i * l'(y_i, beta * z_i),
+    f''(beta) = sum_i z_i**2 * l''(y_i, beta * z_i) >= 0,
+
+from the BCE kernels of :mod:`skbce._loss._binary`. All labels are solved at once
+by a safeguarded Newton iteration on the monotone ``f'``: each label keeps a
+bracket [lo, hi] of its root, and a Newton step leaving it is replaced by the
+geometric midpoint of the bracket. The optimum over the allowed temperatures is
+attained at a bound when ``f'`` has no root inside (scores that separate the
+classes push T to its lower bound, scores unrelated to the labels to its upper
+bound).
+"""
+
+import warnings
+from numbers import Integral, Real
+
+import numpy as np
+from scipy.special import expit, log_expit
+from sklearn.base import (
+    BaseEstimator,
+    ClassifierMixin,
+    MetaEstimatorMixin,
+    check_is_fitted,
+    clone,
+)
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import check_cv
+from sklearn.utils import check_array, get_tags, indexable
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
+from sklearn.utils.parallel import Parallel, delayed
+from sklearn.utils.validation import column_or_1d, validate_data
+
+from .._loss import _binary
+from ..utils._sklearn_compat import (
+    HasMethods,
+    StrOptions,
+    _fit_context,
+    _safe_indexing,
+)
+from ._metrics import expected_calibration_error
+
+
+def _fit_temperature(logits, y, *, shared=False, bounds=(1e-2, 1e2), max_iter=100):
+    """Temperatures minimising the summed BCE of ``logits / T``, one per column.
+
+    Parameters
+    ----------
+    logits : ndarray of shape (n_samples, n_labels), float64
+    y : ndarray of the same shape, 0/1 (or soft targets in [0, 1])
+    shared : bool
+        One temperature for all columns (their losses summed) instead of one each.
+    bounds : (float, float)
+        The allowed temperatures, 0 < low < high.
+    max_iter : int
+        Newton iterations before a ConvergenceWarning.
+
+    Returns
+    -------
+    temperature : ndarray of shape (n_labels,) or (1,) when ``shared``
+    n_iter : int
+    """
+
+    n_samples, n_labels = logits.shape
+    # Row blocks of about 2**16 elements keep the kernel's temporaries in cache.
+    block_rows = max(1, 2**16 // n_labels)
+    blocks = [slice(i, i + block_rows) for i in range(0, n_samples, block_rows)]
+
+    squares = logits**2
+
+    def derivatives(beta):
+        """f'(beta) and f''(beta) of each column (or of their sum, when shared)."""
+        first, second = np.zeros(n_labels), np.zeros(n_labels)
+        for rows in blocks:
+            z = logits[rows]
+            gradient, hessian = _binary.gradient_hessian(y[rows], z * beta)
+            first += np.einsum("ij,ij->j", gradient, z)
+            second += np.einsum("ij,ij->j", hessian, squares[rows])
+        if shared:
+            return first.sum(keepdims=True), second.sum(keepdims=True)
+        return first, second
+
+    n_params = 1 if shared else logits.shape[1]
+    low = np.full(n_params, 1 / bounds[1])
+    high = np.full(n_params, 1 / bounds[0])
+    # f' is non-decreasing: a positive slope at the lowest beta (highest T) puts
+    # the optimum there, a negative one at the highest beta at the other bound.
+    at_low = derivatives(low)[0] > 0
+    at_high = derivatives(high)[0] < 0
+    beta = np.clip(1.0, low, high)
+    n_iter = 0
+    converged = at_low | at_high
+    while not converged.all():
+        if n_iter == max_iter:
+            warnings.warn(
+                f"The temperature solve did not converge in {max_iter} iterations.",
+                ConvergenceWarning,
+                stacklevel=3,
+            )
+            break
+        n_iter += 1
+        first, second = derivatives(beta)
+        low = np.where(first < 0, beta, low)
+        high = np.where(first > 0, beta, high)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            newton = beta - first / second
+        outside = ~((newton >= low) & (newton <= high))
+        new_beta = np.where(outside, np.sqrt(low * high), newton)
+        new_beta = np.where(first == 0, beta, new_beta)
+        step = np.abs(new_beta - beta)
+        beta = np.where(converged, beta, new_beta)
+        converged |= (step <= 1e-13 * beta) | (high - low <= 1e-13 * beta)
+    beta = np.where(at_low, 1 / bounds[1], np.where(at_high, 1 / bounds[0], beta))
+    return 1 / beta, n_iter
+
+
+def _check_2d(X):
+    """Refuse 1-D (or 3-D) input before handing ``X`` to the estimator unchanged."""
+    ndim = X.ndim if hasattr(X, "ndim") else np.asarray(X).ndim
+    if ndim != 2:
+        raise ValueError(
+            f"Expected a 2-D X of shape (n_samples, n_features); got {ndim} "
+            "dimension(s). Reshape your data with X.reshape(-1, 1) for a single "
+            "feature or X.reshape(1, -1) for a single sample."
+        )
+
+
+def _logit(proba):
+    """Logit of probabilities, clipped to [eps, 1 - eps] where the logit is infinite."""
+    eps = np.finfo(proba.dtype).eps
+    proba = np.clip(proba, eps, 1 - eps)
+    return np.log(proba) - np.log1p(-proba)
+
+
+def _response_logits(estimator, X, response_method, multilabel):
+    """Logits of a fitted classifier: its decision function, or logit(predict_proba).
+
+    Returns an array of shape (n_samples,) for a binary target and
+    (n_samples, n_labels) for a multi-label one, in float64.
+    """
+    if response_method == "auto":
+        has_decision = hasattr(estimator, "decision_function")
+        response_method = "decision_function" if has_decision else "predict_proba"
+    if response_method == "decision_function":
+        scores = np.asarray(estimator.decision_function(X), dtype=np.float64)
+        return scores if multilabel else scores.reshape(-1)
+    proba = estimator.predict_proba(X)
+    if isinstance(proba, list):  # one (n_samples, 2) array per label
+        proba = np.column_stack([p[:, 1] for p in proba])
+    proba = np.asarray(proba, dtype=np.float64)
+    if not multilabel:
+        proba = proba[:, 1]
+    return _logit(proba)
+
+
+def _fit_and_predict_logits(estimator, X, y, train, test, response_method, multilabel):
+    """Fit a clone on the training part of a fold; logits of its test part."""
+    fold_estimator = clone(estimator).fit(_safe_indexing(X, train), y[train])
+    return _response_logits(
+        fold_estimator, _safe_indexing(X, test), response_method, multilabel
+    )
+
+
+def _per_label_bce(y, logits):
+    """Mean BCE of each label (column)."""
+    return _binary.loss(y, logits).mean(axis=0)
+
+
+class TemperatureScaledClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
+    """Calibrate a binary or multi-label classifier by per-label temperature scaling.
+
+    The logits ``z_k`` of the wrapped classifier (its ``decision_function``, or the
+    logit of its ``predict_proba``) are divided by a temperature ``T_k > 0`` per
+    label, learnt by minimising the binary cross-entropy of out-of-fold logits; the
+    calibrated probability is ``sigmoid(z_k / T_k)``. A model that is
+    over-confident gets ``T_k > 1`` (its probabilities move towards 1/2), an
+    under-confident one ``T_k < 1``. Dividing by a positive number keeps the order
+    of each label's scores, so rankings and the decisions at 1/2 are unchanged, and
+    a threshold tuned after calibration still selects the same samples.
+
+    scikit-learn's :class:`~sklearn.calibration.CalibratedClassifierCV` calibrates
+    binary and multiclass classifiers; this one calibrates each label of a
+    multi-label classifier by its own temperature (or all by one).
+
+    Read more in the :ref:`User Guide <calibration>`.
+
+    Parameters
+    ----------
+    estimator : estimator object
+        A binary or multi-label classifier with ``fit`` and ``decision_function``
+        or ``predict_proba``. For multi-label targets, e.g. a
+        :class:`~sklearn.multiclass.OneVsRestClassifier` or a
+        :class:`~sklearn.multioutput.MultiOutputClassifier`.
+
+    cv : int, cross-validation generator, iterable or "prefit", default=5
+        How the out-of-fold logits the temperatures are learnt from are made:
+
+        - an int: the number of folds of a (stratified for binary targets)
+          K-fold; the estimator is then refit on all the data;
+        - a cross-validation generator or an iterable of (train, test) splits;
+        - ``"prefit"``: ``estimator`` is already fitted and the data passed to
+          ``fit`` are a held-out calibration set (not the data it was fitted on).
+
+    per_label : bool, default=True
+        Learn one temperature per label; ``False`` learns one shared by all labels
+        (their losses summed). Irrelevant for binary targets.
+
+    response_method : {"auto", "decision_function", "predict_proba"}, default="auto"
+        The scores to take logits of; ``"auto"`` prefers ``decision_function``.
+        Probabilities of exactly 0 or 1 have no finite logit and are clipped to
+        ``[eps, 1 - eps]`` (logits of about +-36), the only clipping done.
+
+    temperature_bounds : tuple of two floats, default=(0.01, 100.0)
+        The range ``(low, high)`` of allowed temperatures, ``0 < low < high``.
+        The optimum is exact inside it; when scores separate the classes of a
+        label (the loss keeps falling as T falls) or are unrelated to them (it
+        keeps falling as T grows) the temperature stops at a bound.
+
+    n_jobs : int, default=None
+        Number of folds fitted in parallel. ``None`` means 1 unless in a
+        :obj:`joblib.parallel_backend` context.
+
+    Attributes
+    ----------
+    estimator_ : estimator object
+        The classifier refit on all the data (``estimator`` itself when
+        ``cv="prefit"``).
+
+    classes_ : ndarray
+        The two classes for a binary target; the label indices
+        ``0, ..., n_labels - 1`` for a multi-label target.
+
+    temperature_ : float or ndarray of shape (n_labels,)
+        The learnt temperature: a float for a binary target or a shared
+        temperature, one per label otherwise.
+
+    bce_before_, bce_after_ : float or ndarray of shape (n_labels,)
+        Mean binary cross-entropy of the out-of-fold scores of each label, before
+        and after scaling: the calibration gain. They are measured on the same
+        out-of-fold scores the temperature is fitted to, one parameter per label,
+        so the gain is slightly optimistic; measure it on a test set with
+        :func:`~skbce.losses.binary_cross_entropy` for an unbiased figure.
+
+    ece_before_, ece_after_ : float or ndarray of shape (n_labels,)
+        Expected calibration error (:func:`expected_calibration_error`, 15 bins)
+        of the out-of-fold probabilities, before and after scaling.
+
+    n_iter_ : int
+        Newton iterations of the temperature solve.
+
+    n_features_in_ : int
+        Number of features seen during ``fit``.
+
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of the features seen during ``fit``, when they are all strings.
+
+    See Also
+    --------
+    sklearn.calibration.CalibratedClassifierCV : Sigmoid, isotonic and temperature
+        calibration of binary and multiclass classifiers.
+    expected_calibration_error : The calibration measure reported.
+
+    References
+    ----------
+    .. [1] C. Guo, G. Pleiss, Y. Sun and K. Q. Weinberger, "On Calibration of
+       Modern Neural Networks", ICML 2017.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_classification
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from skbce.calibration import TemperatureScaledClassifier
+    >>> X, y = make_classification(n_samples=300, n_features=40, random_state=0)
+    >>> model = TemperatureScaledClassifier(LogisticRegression(C=100)).fit(X, y)
+    >>> bool(model.temperature_ > 1)  # the weakly regularised model is over-confident
+    True
+    >>> bool(model.bce_after_ < model.bce_before_)
+    True
+    >>> model.predict_proba(X[:2]).shape
+    (2, 2)
+    """
+
+    _parameter_constraints = {
+        "estimator": [
+            HasMethods(["fit", "decision_function"]),
+            HasMethods(["fit", "predict_proba"]),
+        ],
+        "cv": ["cv_object", StrOptions({"prefit"})],
+        "per_label": ["boolean"],
+        "response_method": [StrOptions({"auto", "decision_function", "predict_proba"})],
+        "temperature_bounds": [tuple],
+        "n_jobs": [Integral, None],
+    }
+
+    def __init__(
+        self,
+        estimator,
+        *,
+        cv=5,
+        per_label=True,
+        response_method="auto",
+        temperature_bounds=(0.01, 100.0),
+        n_jobs=None,
+    ):
+        self.estimator = estimator
+        self.cv = cv
+        self.per_label = per_label
+        self.response_method = response_method
+        self.temperature_bounds = temperature_bounds
+        self.n_jobs = n_jobs
+
+    def _check_temperature_bounds(self):
+        bounds = self.temperature_bounds
+        valid = (
+            len(bounds) == 2
+            and all(isinstance(b, Real) and np.isfinite(b) for b in bounds)
+            and 0 < bounds[0] < bounds[1]
+        )
+        if not valid:
+            raise ValueError(
+                "temperature_bounds must be two finite positive temperatures "
+                f"(low, high) with low < high; got {bounds!r}."
+            )
+        return float(bounds[0]), float(bounds[1])
+
+    def _check_response_method(self):
+        method = self.response_method
+        if method != "auto" and not hasattr(self.estimator, method):
+            raise ValueError(
+                f"response_method={method!r} but {type(self.estimator).__name__} "
+                f"has no {method} method; use response_method='auto'."
+            )
+
+    @_fit_context(
+        # The estimator's parameters are validated by its own fit.
+        prefer_skip_nested_validation=False
+    )
+    def fit(self, X, y):
+        """Fit the classifier and learn the temperatures from out-of-fold logits.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data, passed unchanged to the estimator (with
+            ``cv="prefit"``: the held-out calibration set).
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Binary labels, or a 0/1 indicator matrix of multi-label targets.
+
+        Returns
+        -------
+        self : object
+            The fitted calibrated classifier.
+        """
+        bounds = self._check_temperature_bounds()
+        self._check_response_method()
+        if y is None:
+            raise ValueError(
+                f"{type(self).__name__} requires y to be passed, but the target y "
+                "is None."
+            )
+        X, y = indexable(X, y)
+        _check_2d(X)
+        validate_data(self, X, skip_check_array=True)
+        y = check_array(y, ensure_2d=False, dtype=None, input_name="y")
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)
+        check_classification_targets(y)
+        target_type = type_of_target(y, input_name="y")
+        if target_type not in ("binary", "multilabel-indicator"):
+            raise ValueError(
+                "Only binary classification is supported. The type of the target "
+                f"is {target_type}. TemperatureScaledClassifier calibrates binary "
+                "and multi-label (indicator matrix) targets; for multiclass targets "
+                "use sklearn.calibration.CalibratedClassifierCV(method='temperature')."
+            )
+        multilabel = target_type == "multilabel-indicator"
+        if multilabel:
+            classes = np.arange(y.shape[1])
+            y01 = y.astype(np.float64)
+        else:
+            classes = np.unique(y)
+            if classes.size != 2:
+                raise ValueError(
+                    "y must hold both classes of a binary target to calibrate; got "
+                    f"one class only: {classes.tolist()}."
+                )
+            y01 = (y == classes[1]).astype(np.float64)
+
+        if self.cv == "prefit":
+            check_is_fitted(
+                self.estimator,
+                msg="When cv='prefit', `estimator` must be fitted; got an unfitted "
+                "%(name)s.",
+            )
+            estimator = self.estimator
+            fitted_classes = getattr(estimator, "classes_", classes)
+            if not multilabel and not np.array_equal(fitted_classes, classes):
+                raise ValueError(
+                    f"y holds the classes {classes.tolist()} but the prefit "
+                    f"estimator was fitted on {np.asarray(fitted_classes).tolist()}; "
+                    "calibrate on data with the estimator's classes."
+                )
+            logits = _response_logits(estimator, X, self.response_method, multilabel)
+        else:
+            cv = check_cv(self.cv, y, classifier=True)
+            splits = list(cv.split(X, y))
+            fold_logits = Parallel(n_jobs=self.n_jobs)(
+                delayed(_fit_and_predict_logits)(
+                    self.estimator, X, y, train, test, self.response_method, multilabel
+                )
+                for train, test in splits
+            )
+            logits = np.empty(y01.shape)
+            for (_, test), values in zip(splits, fold_logits):
+                logits[test] = values
+            estimator = clone(self.estimator).fit(X, y)
+
+        if logits.shape != y01.shape:
+            raise ValueError(
+                f"The estimator gives scores of shape {logits.shape[1:]} per sample "
+                f"but y has shape {y01.shape[1:]}: it must score every label of y."
+            )
+        logits_2d = logits.reshape(len(y01), -1)
+        y_2d = y01.reshape(len(y01), -1)
+        temperature, n_iter = _fit_temperature(
+            logits_2d,
+            y_2d,
+            shared=not self.per_label or not multilabel,
+            bounds=bounds,
+        )
+        scaled = logits_2d / temperature
+
+        def per_target(values):
+            return values if multilabel else float(values[0])
+
+        self.estimator_ = estimator
+        self.classes_ = classes
+        self.temperature_ = (
+            float(temperature[0]) if temperature.size == 1 else temperature
+        )
+        self.bce_before_ = per_target(_per_label_bce(y_2d, logits_2d))
+        self.bce_after_ = per_target(_per_label_bce(y_2d, scaled))
+        self.ece_before_ = per_target(
+            expected_calibration_error(y_2d, expit(logits_2d))
+        )
+        self.ece_after_ = per_target(expected_calibration_error(y_2d, expit(scaled)))
+        self.n_iter_ = n_iter
+        self._multilabel = multilabel
+        return self
+
+    def decision_function(self, X):
+        """Calibrated logits: the estimator's logits divided by the temperatures.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data.
+
+        Returns
+        -------
+        logits : ndarray of shape (n_samples,) or (n_samples, n_labels)
+            The logit of the positive class (of each label).
+        """
+        check_is_fitted(self)
+        _check_2d(X)
+        validate_data(self, X, skip_check_array=True, reset=False)
+        logits = _response_logits(
+            self.estimator_, X, self.response_method, self._multilabel
+        )
+        return logits / self.temperature_
+
+    def predict_proba(self, X):
+        """Calibrated probabilities.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, 2) or (n_samples, n_labels)
+            For a binary target the probabilities of ``classes_`` (columns sum to
+            one); for a multi-label target the probability of each label.
+        """
+        return self._of_calibrated_logits(X, expit)
+
+    def _of_calibrated_logits(self, X, function):
+        """``function`` (sigmoid or log-sigmoid) of each label's calibrated logit.
+
+        For a binary target, of both classes: ``function(-z)`` and ``function(z)``.
+        """
+        logits = self.decision_function(X)
+        if self._multilabel:
+            return function(logits)
+        return np.column_stack([function(-logits), function(logits)])
+
+    def predict_log_proba(self, X):
+        """Logarithm of the calibrated probabilities, exact in both tails.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, 2) or (n_samples, n_labels)
+            The logarithm of :meth:`predict_proba`.
+        """
+        return self._of_calibrated_logits(X, log_expit)
+
+    def predict(self, X):
+        """Predicted labels: the positive class where the calibrated probability > 1/2.
+
+        Temperature scaling keeps the sign of the logits, so these are the
+        decisions of the estimator's scores at 1/2 (logit 0).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_labels)
+            Class labels, or the 0/1 indicator matrix of the labels.
+        """
+        positive = self.decision_function(X) > 0
+        if self._multilabel:
+            return positive.astype(np.int64)
+        return self.classes_[positive.astype(np.intp)]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        inner = get_tags(self.estimator)
+        tags.classifier_tags.multi_class = False
+        tags.classifier_tags.multi_label = inner.classifier_tags.multi_label
+        tags.input_tags.sparse = inner.input_tags.sparse
+        tags.input_tags.allow_nan = inner.input_tags.allow_nan
+        return tags

@@ -1,0 +1,5 @@
+"""Graph feature propagation for node classification."""
+
+from ._propagation import GraphPropagator
+
+__all__ = ["GraphPropagator"]
