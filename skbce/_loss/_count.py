@@ -39,6 +39,8 @@ with tau = log(theta), which keeps theta positive without constraints and is the
 scale on which pscl reports ``Log(theta)`` and its standard error.
 """
 
+from typing import NamedTuple
+
 import numpy as np
 from scipy.special import betaln, digamma, gammaln, polygamma
 
@@ -62,6 +64,27 @@ def log1mexp(a):
         )
 
 
+def _where_small(x, series, direct):
+    """``direct(x)`` with the entries below the cut-off replaced by ``series``.
+
+    The series is evaluated on the (usually few) small entries only.
+    """
+    out = np.array(direct(x), dtype=float)
+    small = x < _SERIES_CUTOFF
+    if np.any(small):
+        out[small] = series(x[small])
+    return out
+
+
+def _expm1_minus_x_over_expm1(a):
+    """(expm1(a) - a) / expm1(a) for 0 <= a < cut-off, by Horner's rule."""
+    s = a / 13
+    for k in range(12, 2, -1):
+        s = a / k * (1 + s)
+    with np.errstate(invalid="ignore"):
+        return np.where(a > 0, a * a / 2 * (1 + s) / np.expm1(a), 0.0)
+
+
 def _r_and_one_minus_r(a):
     """Return r = a / expm1(a) and 1 - r, both with full relative accuracy.
 
@@ -69,18 +92,49 @@ def _r_and_one_minus_r(a):
     small a. ``expm1`` overflows to inf for a > 709, which gives r = 0 exactly.
     """
     a = np.asarray(a, dtype=float)
-    with np.errstate(over="ignore"):
-        em1 = np.expm1(a)
-    small = a < _SERIES_CUTOFF
-    safe_em1 = np.where(a > 0, em1, 1.0)
-    r = np.where(a > 0, a / safe_em1, 1.0)
-    # expm1(a) - a = a^2/2! + a^3/3! + ... (Horner form), then divide by expm1(a).
-    s = a / 13
-    for k in range(12, 2, -1):
-        s = a / k * (1 + s)
-    series = np.where(a > 0, a * a / 2 * (1 + s) / safe_em1, 0.0)
-    one_minus_r = np.where(small, series, 1 - r)
+    with np.errstate(over="ignore", invalid="ignore"):
+        r = np.where(a > 0, a / np.expm1(a), 1.0)
+    one_minus_r = _where_small(a, _expm1_minus_x_over_expm1, lambda _: 1 - r)
     return r, one_minus_r
+
+
+# ---------------------------------------------------------------------------
+# Counts evaluated once per distinct value
+# ---------------------------------------------------------------------------
+
+
+class CountTarget(NamedTuple):
+    """A count vector with its distinct values, made by :func:`count_target`.
+
+    Terms that depend on y (and theta) only, such as ``lgamma(y + 1)`` or
+    ``trigamma(y + theta)``, are evaluated on the few distinct counts and
+    gathered back, which makes the special functions nearly free. Every kernel
+    accepts a plain array or a ``CountTarget`` for ``y``.
+    """
+
+    values: np.ndarray
+    unique: np.ndarray
+    inverse: np.ndarray
+
+
+def count_target(y):
+    """Wrap ``y`` as a :class:`CountTarget` when it repeats values, else return it."""
+    y = np.asarray(y)
+    unique, inverse = np.unique(y, return_inverse=True)
+    if 4 * unique.size > y.size:
+        return y
+    return CountTarget(y, unique, inverse.reshape(y.shape))
+
+
+def _values(y):
+    return y.values if isinstance(y, CountTarget) else y
+
+
+def _per_count(func, y, *args):
+    """``func(y, *args)`` (a tuple of arrays), evaluated per distinct count."""
+    if not isinstance(y, CountTarget):
+        return func(y, *args)
+    return tuple(term[y.inverse] for term in func(y.unique, *args))
 
 
 # ---------------------------------------------------------------------------
@@ -88,10 +142,16 @@ def _r_and_one_minus_r(a):
 # ---------------------------------------------------------------------------
 
 
+def _lgamma1p(y):
+    return (gammaln(y + 1),)
+
+
 def ztpoisson_loglik(y, raw):
     """Element-wise zero-truncated Poisson log-likelihood at eta = ``raw``."""
+    (lgamma_y1,) = _per_count(_lgamma1p, y)
+    y = _values(y)
     mu = np.exp(raw)
-    return y * raw - mu - gammaln(y + 1) - log1mexp(mu)
+    return y * raw - mu - lgamma_y1 - log1mexp(mu)
 
 
 def ztpoisson_mean(raw):
@@ -108,8 +168,9 @@ def ztpoisson_derivatives(y, raw, order=2):
     ``dl = y - m`` (m the truncated mean) and ``d2l = -m * (1 - r(mu))``,
     minus the variance of the truncated distribution, always < 0.
     """
+    loglik = ztpoisson_loglik(y, raw)
+    y = _values(y)
     mu = np.exp(raw)
-    loglik = y * raw - mu - gammaln(y + 1) - log1mexp(mu)
     r, one_minus_r = _r_and_one_minus_r(mu)
     mean = mu + r
     if order == 1:
@@ -128,16 +189,25 @@ def nb_log_p0(raw, log_theta):
     return -theta * np.log1p(np.exp(raw - log_theta))
 
 
+def _nb_norm(y, theta):
+    """lgamma(y + theta) - lgamma(theta) - lgamma(y + 1) via betaln, no cancellation."""
+    return (-betaln(y + 1, theta) - np.log(y + theta),)
+
+
+def _nb_digammas(y, theta, order):
+    """psi(y + theta) - psi(theta) and (order 2) the same for trigamma."""
+    dpsi = digamma(y + theta) - digamma(theta)
+    if order == 1:
+        return (dpsi,)
+    return dpsi, polygamma(1, y + theta) - polygamma(1, theta)
+
+
 def nb_logpmf(y, raw, log_theta):
     """Element-wise untruncated NB2 log-pmf (``y`` may be 0)."""
     theta = np.exp(log_theta)
+    (norm,) = _per_count(_nb_norm, y, theta)
     log_q = raw - np.logaddexp(raw, log_theta)  # log(mu / (theta + mu))
-    return (
-        -betaln(y + 1, theta)
-        - np.log(y + theta)
-        + y * log_q
-        + nb_log_p0(raw, log_theta)
-    )
+    return norm + _values(y) * log_q + nb_log_p0(raw, log_theta)
 
 
 def ztnb_loglik(y, raw, log_theta):
@@ -159,15 +229,18 @@ def _log1p_minus_ratio(x):
     f(x) = sum_{k >= 2} (-1)**k (k - 1) / k x**k ~ x**2 / 2 near 0, where the
     direct difference would cancel.
     """
-    x = np.asarray(x, dtype=float)
-    small = x < _SERIES_CUTOFF
-    xs = np.where(small, x, 0.0)
-    series = np.zeros_like(xs)
-    for k in range(20, 1, -1):  # Horner: x^2 (c2 + x (c3 + x (c4 + ...)))
-        series = (-1) ** k * (k - 1) / k + xs * series
-    with np.errstate(invalid="ignore"):
-        direct = np.log1p(x) - x / (1 + x)
-    return np.where(small, xs * xs * series, direct)
+
+    def series(xs):
+        total = np.zeros_like(xs)
+        for k in range(20, 1, -1):  # Horner: x^2 (c2 + x (c3 + x (c4 + ...)))
+            total = (-1) ** k * (k - 1) / k + xs * total
+        return xs * xs * total
+
+    def direct(x):
+        with np.errstate(invalid="ignore"):
+            return np.log1p(x) - x / (1 + x)
+
+    return _where_small(np.asarray(x, dtype=float), series, direct)
 
 
 def ztnb_derivatives(y, raw, log_theta, order=2):
@@ -175,7 +248,8 @@ def ztnb_derivatives(y, raw, log_theta, order=2):
 
     Returns ``(l, (l_eta, l_tau))`` for ``order == 1`` and
     ``(l, (l_eta, l_tau), (l_eta_eta, l_eta_tau, l_tau_tau))`` for ``order == 2``.
-    ``log_theta`` broadcasts against ``raw`` (a scalar in the estimator).
+    ``log_theta`` broadcasts against ``raw``; it must be a scalar when ``y`` is a
+    :class:`CountTarget`.
 
     With x = mu / theta, q = x / (1 + x), a = theta * log1p(x) = -log P0,
     s = 1 / expm1(a), r = a * s, m = mu (1 + s) the truncated mean,
@@ -195,6 +269,9 @@ def ztnb_derivatives(y, raw, log_theta, order=2):
     and tend to the Poisson ones as theta -> infinity.
     """
     theta = np.exp(log_theta)
+    (norm,) = _per_count(_nb_norm, y, theta)
+    dpsi, *dpsi1 = _per_count(_nb_digammas, y, theta, order)
+    y = _values(y)
     mu = np.exp(raw)
     x = np.exp(raw - log_theta)
     log_q = raw - np.logaddexp(raw, log_theta)
@@ -204,25 +281,23 @@ def ztnb_derivatives(y, raw, log_theta, order=2):
     r, one_minus_r = _r_and_one_minus_r(a)
     s = r / a
     mean = mu * (1 + s)
-    loglik = -betaln(y + 1, theta) - np.log(y + theta) + y * log_q - a - log1mexp(a)
+    loglik = norm + y * log_q - a - log1mexp(a)
     f = _log1p_minus_ratio(x)
     theta_f = theta * f
     resid = y - mean
-    dpsi = digamma(y + theta) - digamma(theta)
     theta_a = theta * (dpsi - y / (theta + mu))
     l_eta = one_minus_q * resid
     l_tau = theta_a - theta_f * (1 + s)
     if order == 1:
         return loglik, (l_eta, l_tau)
     s1 = s * (1 + s)
-    dpsi1 = polygamma(1, y + theta) - polygamma(1, theta)
     l_eta_eta = -q * one_minus_q * resid - one_minus_q * mean * (
         one_minus_r + r * theta_f / a
     )
     l_eta_tau = q * one_minus_q * resid + one_minus_q * mu * s1 * theta_f
     l_tau_tau = (
         theta_a
-        + theta**2 * (dpsi1 + y / (theta + mu) ** 2)
+        + theta**2 * (dpsi1[0] + y / (theta + mu) ** 2)
         - (theta_f - theta * q * q) * (1 + s)
         + s1 * theta_f**2
     )

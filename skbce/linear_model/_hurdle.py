@@ -21,6 +21,7 @@ import pandas as pd
 from scipy.special import xlogy
 from scipy.stats import norm
 from sklearn.base import BaseEstimator, RegressorMixin, clone
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
 from .._loss import _count
@@ -58,6 +59,7 @@ class _ZTPoissonFamily:
     """The count part: zero-truncated Poisson with log link."""
 
     n_extra = 0
+    prepare_target = staticmethod(_count.count_target)
 
     def derivatives(self, y, raw, extra, order):
         if order == 0:
@@ -76,6 +78,7 @@ class _ZTNegBinFamily:
     """The count part: zero-truncated NB2, extra parameter log(theta)."""
 
     n_extra = 1
+    prepare_target = staticmethod(_count.count_target)
 
     def derivatives(self, y, raw, extra, order):
         if order == 0:
@@ -381,6 +384,7 @@ class HurdleRegressor(RegressorMixin, BaseEstimator):
                 f"HurdleRegressor requires non-negative counts y; got min(y) = "
                 f"{y.min():g}. Shift or drop the negative targets."
             )
+        user_weights = sample_weight is not None
         sample_weight = _check_sample_weight(
             sample_weight, X, dtype=np.float64, ensure_non_negative=True
         )
@@ -397,11 +401,14 @@ class HurdleRegressor(RegressorMixin, BaseEstimator):
             )
         has_zeros = bool(np.any((y == 0) & present))
 
-        zero = self._fit_zero_part(X[:, zero_idx], y, sample_weight, has_zeros)
+        zero = self._fit_zero_part(
+            X[:, zero_idx], y, sample_weight, user_weights, has_zeros
+        )
         count = self._fit_count_part(
             X[positive][:, count_idx],
             y[positive],
             sample_weight[positive],
+            user_weights,
             None if offset is None else offset[positive],
         )
 
@@ -417,7 +424,7 @@ class HurdleRegressor(RegressorMixin, BaseEstimator):
             "count_intercept_",
         ):
             self.__dict__.pop(name, None)
-        if self.zero_model_ is None:
+        if "coef" in zero:
             self.zero_coef_, self.zero_intercept_ = zero["coef"], zero["intercept"]
         if self.count_model_ is None:
             self.count_coef_, self.count_intercept_ = count["coef"], count["intercept"]
@@ -425,8 +432,10 @@ class HurdleRegressor(RegressorMixin, BaseEstimator):
         self.n_iter_ = zero.get("n_iter", 0) + count.get("n_iter", 0)
         self.max_count_ = int(np.ceil(y[present].max()))
         self._n_obs = float(sample_weight.sum())
-        zero_loglik = self._zero_loglik(X, y, sample_weight)
-        self.loglik_ = zero_loglik + count.get("loglik", np.nan)
+        zero_loglik = zero.get("loglik")
+        if zero_loglik is None:  # a custom classifier: from its probabilities
+            zero_loglik = self._zero_loglik(X, y, sample_weight)
+        self.loglik_ = float(zero_loglik + count.get("loglik", np.nan))
         return self
 
     def _check_offset(self, offset, n_samples):
@@ -482,8 +491,8 @@ class HurdleRegressor(RegressorMixin, BaseEstimator):
             )
         return indices % n_features if n_features else indices
 
-    def _newton(self, family, X, y, sample_weight, offset, x0, name):
-        """Fit one built-in part; return its parameters, covariance and n_iter."""
+    def _newton(self, family, X, y, sample_weight, offset, x0, *, name, tol=None):
+        """Fit one built-in part by Newton's method; return its fitted values."""
         objective = LinearModelObjective(
             family,
             [(X, y, sample_weight, offset)],
@@ -491,26 +500,27 @@ class HurdleRegressor(RegressorMixin, BaseEstimator):
             alpha=self.alpha,
         )
         result = newton_solve(
-            objective, x0, tol=self.tol, max_iter=self.max_iter, name=name
+            objective, x0, tol=tol or self.tol, max_iter=self.max_iter, name=name
         )
-        return result, objective.weight_sum
-
-    def _split(self, params, n_features):
-        coef = params[:n_features].copy()
-        intercept = float(params[n_features]) if self.fit_intercept else 0.0
-        return coef, intercept
-
-    @staticmethod
-    def _covariance(result, weight_sum):
-        """Inverse of the summed Hessian (NaN if it is singular)."""
+        n_features = X.shape[1]
+        coef = result.x[:n_features]
+        weight_sum = objective.weight_sum
         hessian = result.hessian * weight_sum
         try:
             cov = np.linalg.inv(hessian)
         except np.linalg.LinAlgError:
-            return np.full_like(hessian, np.nan)
-        return cov
+            cov = np.full_like(hessian, np.nan)
+        return {
+            "coef": coef.copy(),
+            "intercept": float(result.x[n_features]) if self.fit_intercept else 0.0,
+            "params": result.x,
+            "cov": cov,
+            "n_iter": result.n_iter,
+            # The objective is the mean loss plus the penalty: undo both.
+            "loglik": -(result.fun - 0.5 * self.alpha * (coef @ coef)) * weight_sum,
+        }
 
-    def _fit_zero_part(self, X, y, sample_weight, has_zeros):
+    def _fit_zero_part(self, X, y, sample_weight, user_weights, has_zeros):
         n_features = X.shape[1]
         if not has_zeros:
             warnings.warn(
@@ -520,74 +530,76 @@ class HurdleRegressor(RegressorMixin, BaseEstimator):
                 NoZerosWarning,
                 stacklevel=4,
             )
+            part = {"degenerate": True, "loglik": 0.0}
             if isinstance(self.zero_model, str):
-                return {"coef": np.zeros(n_features), "intercept": np.inf}
-            return {"estimator": None, "degenerate": True}
+                part.update(coef=np.zeros(n_features), intercept=np.inf)
+            return part
         crossed = (y > 0).astype(np.float64)
         if not isinstance(self.zero_model, str):
             estimator = clone(self.zero_model)
-            kwargs = {} if sample_weight is None else {"sample_weight": sample_weight}
+            kwargs = {"sample_weight": sample_weight} if user_weights else {}
             estimator.fit(X, crossed.astype(np.int64), **kwargs)
             return {"estimator": estimator}
         link = BINARY_LINKS[self.zero_model]
         x0 = np.zeros(n_features + int(self.fit_intercept))
         if self.fit_intercept:
             x0[-1] = link.link(np.average(crossed, weights=sample_weight))
-        result, weight_sum = self._newton(
-            _BinaryFamily(link), X, crossed, sample_weight, None, x0, "zero part"
+        return self._newton(
+            _BinaryFamily(link), X, crossed, sample_weight, None, x0, name="zero part"
         )
-        coef, intercept = self._split(result.x, n_features)
-        return {
-            "coef": coef,
-            "intercept": intercept,
-            "params": result.x,
-            "cov": self._covariance(result, weight_sum),
-            "n_iter": result.n_iter,
-        }
 
-    def _fit_count_part(self, X, y, sample_weight, offset):
+    def _fit_count_part(self, X, y, sample_weight, user_weights, offset):
         n_features = X.shape[1]
         if not isinstance(self.count_model, str):
             estimator = clone(self.count_model)
-            estimator.fit(X, y, sample_weight=sample_weight)
+            kwargs = {"sample_weight": sample_weight} if user_weights else {}
+            estimator.fit(X, y, **kwargs)
             return {"estimator": estimator}
         x0 = np.zeros(n_features + int(self.fit_intercept))
         if self.fit_intercept:
-            exposure = 1.0 if offset is None else np.exp(offset)
-            x0[-1] = np.log(
-                np.average(y, weights=sample_weight)
-                / np.average(exposure * np.ones_like(y), weights=sample_weight)
+            # The null model: log of the mean count per unit of exposure.
+            exposure = np.ones_like(y) if offset is None else np.exp(offset)
+            x0[-1] = np.log((sample_weight @ y) / (sample_weight @ exposure))
+        if self.count_model == "poisson":
+            return self._newton(
+                _COUNT_FAMILIES["poisson"],
+                X,
+                y,
+                sample_weight,
+                offset,
+                x0,
+                name="count part",
             )
-        result, weight_sum = self._newton(
-            _COUNT_FAMILIES["poisson"], X, y, sample_weight, offset, x0, "count part"
+        # Negative binomial: start from a rough zero-truncated Poisson fit and a
+        # moment estimate of theta (ignoring the truncation).
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            start = self._newton(
+                _COUNT_FAMILIES["poisson"],
+                X,
+                y,
+                sample_weight,
+                offset,
+                x0,
+                name="count part (Poisson start)",
+                tol=max(self.tol, 1e-4),
+            )
+        mu = np.exp(self._linear_predictor(X, start["params"], offset))
+        excess = sample_weight @ ((y - mu) ** 2 - mu)
+        theta0 = (sample_weight @ mu**2) / excess if excess > 0 else 1e3
+        x0 = np.append(start["params"], np.log(np.clip(theta0, 1e-2, 1e3)))
+        part = self._newton(
+            _COUNT_FAMILIES["negbin"],
+            X,
+            y,
+            sample_weight,
+            offset,
+            x0,
+            name="count part",
         )
-        n_iter = result.n_iter
-        theta = None
-        if self.count_model == "negbin":
-            raw = self._linear_predictor(X, result.x, offset)
-            mu = np.exp(raw)
-            # Moment start for theta from the Poisson fit, ignoring the truncation.
-            excess = sample_weight @ ((y - mu) ** 2 - mu)
-            theta0 = (sample_weight @ mu**2) / excess if excess > 0 else 1e3
-            x0 = np.append(result.x, np.log(np.clip(theta0, 1e-2, 1e3)))
-            result, weight_sum = self._newton(
-                _COUNT_FAMILIES["negbin"], X, y, sample_weight, offset, x0, "count part"
-            )
-            n_iter += result.n_iter
-            theta = float(np.exp(result.x[-1]))
-        family = _COUNT_FAMILIES[self.count_model]
-        coef, intercept = self._split(result.x, n_features)
-        raw = self._linear_predictor(X, result.x, offset)
-        extra = result.x[n_features + int(self.fit_intercept) :]
-        return {
-            "coef": coef,
-            "intercept": intercept,
-            "params": result.x,
-            "theta": theta,
-            "cov": self._covariance(result, weight_sum),
-            "n_iter": n_iter,
-            "loglik": float(sample_weight @ family.loglik(y, raw, extra)),
-        }
+        part["n_iter"] += start["n_iter"]
+        part["theta"] = float(np.exp(part["params"][-1]))
+        return part
 
     def _linear_predictor(self, X, params, offset):
         n_features = X.shape[1]
@@ -617,14 +629,14 @@ class HurdleRegressor(RegressorMixin, BaseEstimator):
 
     def _zero_log_proba(self, X):
         """(log P(y = 0), log P(y > 0)) for validated X."""
+        if self._zero.get("degenerate"):
+            return np.full(X.shape[0], -np.inf), np.zeros(X.shape[0])
         Xz = X[:, self._zero_idx]
         if self.zero_model_ is not None:
             classes = list(self.zero_model_.classes_)
             p = self.zero_model_.predict_proba(Xz)[:, classes.index(1)]
             with np.errstate(divide="ignore"):
                 return np.log1p(-p), np.log(p)
-        if self._zero.get("degenerate") or np.isposinf(self.zero_intercept_):
-            return np.full(X.shape[0], -np.inf), np.zeros(X.shape[0])
         raw = Xz @ self.zero_coef_ + self.zero_intercept_
         return BINARY_LINKS[self.zero_model].log_proba(raw)
 
@@ -787,17 +799,9 @@ class HurdleRegressor(RegressorMixin, BaseEstimator):
     # -- inference ---------------------------------------------------------
 
     def _zero_loglik(self, X, y, sample_weight):
-        """Weighted training log-likelihood of the binary part."""
-        if (
-            self._zero.get("degenerate")
-            or "coef" in self._zero
-            and np.isposinf(self._zero["intercept"])
-        ):
-            return 0.0
+        """Weighted log-likelihood of a custom classifier's probabilities."""
         log_p_zero, log_p_positive = self._zero_log_proba(X)
-        crossed = y > 0
-        with np.errstate(invalid="ignore"):
-            value = np.where(crossed, log_p_positive, log_p_zero)
+        value = np.where(y > 0, log_p_positive, log_p_zero)
         return float(sample_weight @ np.where(sample_weight > 0, value, 0.0))
 
     def _feature_names(self, indices):

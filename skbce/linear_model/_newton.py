@@ -25,8 +25,9 @@ plus ``alpha / 2 * ||coef||**2`` (the intercept and the extra parameters are not
 penalised), the convention of scikit-learn's ``LinearModelLoss``: multiplying every
 sample weight by a constant leaves the minimiser unchanged.
 
-A *family* supplies the per-row kernel: ``family.n_extra`` (k) and
-``family.derivatives(y, raw, extra, order)`` returning the per-row loss, the
+A *family* supplies the per-row kernel: ``family.n_extra`` (k), optionally
+``family.prepare_target(y)`` (applied once per block, e.g. to find the distinct
+counts) and ``family.derivatives(y, raw, extra, order)`` returning the per-row loss, the
 tuple of first derivatives in ``(raw, *extra)`` and, for ``order=2``, the tuple of
 the upper-triangular second derivatives in row-major order
 (``(h_rr,)`` for k = 0, ``(h_rr, h_re, h_ee)`` for k = 1).
@@ -157,6 +158,10 @@ class LinearModelObjective:
         self.map_blocks = map_blocks
         self.n_features = blocks[0][0].shape[1]
         self.weight_sum = float(sum(b[2].sum() for b in blocks))
+        # Per-block target preparation (e.g. distinct counts), done once per fit.
+        prepare = getattr(family, "prepare_target", None)
+        if prepare is not None:
+            self.blocks = [(X, prepare(y), w, off) for X, y, w, off in blocks]
 
     @property
     def n_params(self):
