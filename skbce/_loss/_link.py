@@ -11,9 +11,9 @@ whose success probability is ``p = F(raw)``:
 
 The logit link reuses the BCE kernels of :mod:`skbce._loss._binary`. The probit
 link works with ``log_ndtr`` and the inverse Mills ratio
-lambda(t) = phi(t) / Phi(t); the loss curvature lambda(t) (t + lambda(t)), with
-t = +-raw, is summed from its asymptotic series for t < -40, where the direct sum
-cancels. The cloglog link, p = 1 - exp(-exp(raw)), is the binary model of a
+lambda(t) = phi(t) / Phi(t); lambda and the loss curvature lambda(t) (t + lambda(t)),
+with t = +-raw, come from the asymptotic series of the Mills ratio for t < -40,
+where the direct forms cancel. The cloglog link, p = 1 - exp(-exp(raw)), is the binary model of a
 Poisson count censored at zero; it shares ``log1mexp`` and r(mu) = mu / expm1(mu)
 with the zero-truncated Poisson kernel.
 """
@@ -49,13 +49,21 @@ class LogitLink:
 
 
 def _mills_curvature(t):
-    """Return lambda(t) and lambda(t) * (t + lambda(t)), lambda = phi / Phi."""
-    lam = np.exp(-0.5 * t * t - _LOG_SQRT_2PI - log_ndtr(t))
+    """Return lambda(t) and lambda(t) * (t + lambda(t)), lambda = phi / Phi.
+
+    Below t = -40 both come from the asymptotic series of the Mills ratio,
+    lambda(t) = -t / S with S = 1 - 1/t^2 + 3/t^4 - 15/t^6 + ... (truncated past
+    double precision): there ``phi / Phi`` loses digits to the cancellation of
+    t^2 / 2 against log Phi(t), and t + lambda(t) cancels.
+    """
     tail = t < _MILLS_ASYMPTOTIC_BELOW
-    # t + lambda(t) = -t (1 - S) / S with S = 1 - 1/t^2 + 3/t^4 - 15/t^6 + ...
+    with np.errstate(over="ignore"):
+        lam = np.exp(-0.5 * t * t - _LOG_SQRT_2PI - log_ndtr(t))
     u = 1 / np.where(tail, t, _MILLS_ASYMPTOTIC_BELOW) ** 2
     one_minus_s = u * (1 - u * (3 - u * (15 - u * (105 - u * (945 - u * 10395)))))
-    t_plus_lam = np.where(tail, -t * one_minus_s / (1 - one_minus_s), t + lam)
+    s = 1 - one_minus_s
+    lam = np.where(tail, -t / s, lam)
+    t_plus_lam = np.where(tail, -t * one_minus_s / s, t + lam)
     return lam, lam * t_plus_lam
 
 
