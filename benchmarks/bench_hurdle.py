@@ -16,7 +16,8 @@ Two comparisons, each on the same likelihood:
 
 statsmodels is run with ``method="newton"`` (its most accurate solver; the
 default BFGS with ``maxiter=35`` stops before convergence on these data) and
-``maxiter=100``. Times are the best of a few repeats (the machine is shared).
+``maxiter=100``. Times are the best of a few repeats, with BLAS limited to
+``--threads`` threads (1 by default) for both libraries.
 Run with ``python benchmarks/bench_hurdle.py [--quick]``.
 """
 
@@ -29,17 +30,19 @@ from pathlib import Path
 import numpy as np
 import statsmodels.api as sm
 from statsmodels.discrete.truncated_model import HurdleCountModel, TruncatedLFPoisson
+from threadpoolctl import threadpool_limits
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout
 
 from skbce import HurdleRegressor  # noqa: E402
 
 
-def best_time(func, repeat):
+def best_time(fit, X, y, repeat):
+    """Smallest wall time of ``repeat`` calls of ``fit(X, y)``, and its result."""
     best, result = np.inf, None
     for _ in range(repeat):
         start = time.perf_counter()
-        result = func()
+        result = fit(X, y)
         best = min(best, time.perf_counter() - start)
     return best, result
 
@@ -90,6 +93,12 @@ def main():
     parser.add_argument(
         "--quick", action="store_true", help="only the 20k-row data set"
     )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="BLAS threads for both libraries (default 1: steadier on a shared box)",
+    )
     args = parser.parse_args()
     data = sm.datasets.randhie.load_pandas().data
     y = data["mdvis"].to_numpy(dtype=float)
@@ -109,11 +118,11 @@ def main():
     print("-" * len(header))
     for data_name, X_, y_ in sizes:
         big = len(y_) > 100_000
-        for name, ours, theirs, anchor in CASES:
-            with warnings.catch_warnings():
+        for name, ours, theirs, _ in CASES:
+            with warnings.catch_warnings(), threadpool_limits(args.threads):
                 warnings.simplefilter("ignore")
-                t_ours, ll_ours = best_time(lambda: ours(X_, y_), 3 if big else 7)
-                t_sm, ll_sm = best_time(lambda: theirs(X_, y_), 1 if big else 2)
+                t_ours, ll_ours = best_time(ours, X_, y_, 3 if big else 7)
+                t_sm, ll_sm = best_time(theirs, X_, y_, 1 if big else 2)
             rel = (ll_ours - ll_sm) / abs(ll_sm)
             print(
                 f"{data_name:>12} {len(y_):>8} {name:>22} {t_ours:>9.4f} {t_sm:>9.3f} "
