@@ -120,7 +120,7 @@ def test_ztpoisson_derivatives_match_finite_differences():
 
 
 def test_ztnb_loglik_equals_scipy_truncated_pmf():
-    """Check the ZT NB2 log-likelihood against scipy's nbinom (n=theta, p=theta/(theta+mu))."""
+    """Check the ZT NB2 log-likelihood against scipy's nbinom (n=theta)."""
     y = np.array([1, 2, 3, 7, 20, 1])
     mu = np.array([0.3, 1.0, 2.5, 6.0, 15.0, 40.0])
     theta = 1.7
@@ -264,7 +264,7 @@ def test_binary_link_probabilities_and_loss(name, cdf):
 
 
 def test_logit_link_reuses_the_bce_kernels():
-    """Check that the logit zero part is exactly the BCE kernel of skbce._loss._binary."""
+    """Check that the logit zero part is exactly the BCE kernel of _binary."""
     y = np.array([0.0, 1.0, 1.0])
     raw = np.array([-40.0, 0.3, 40.0])
     value, gradient, hessian = BINARY_LINKS["logit"].derivatives(y, raw)

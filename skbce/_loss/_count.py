@@ -189,25 +189,80 @@ def nb_log_p0(raw, log_theta):
     return -theta * np.log1p(np.exp(raw - log_theta))
 
 
+# Above this theta the digamma/trigamma differences come from the asymptotic
+# series (Bernoulli terms to B_8: truncation error below 1e-16 relative).
+_THETA_ASYMPTOTIC_ABOVE = 100.0
+_BERNOULLI = ((2, 1 / 6), (4, -1 / 30), (6, 1 / 42), (8, -1 / 30))
+
+
+# Above this theta, lgamma(y + theta) - lgamma(theta) comes from Stirling's series
+# (terms to B_8: truncation error below 2e-15 absolute).
+_THETA_STIRLING_ABOVE = 20.0
+
+
 def _nb_norm(y, theta):
-    """lgamma(y + theta) - lgamma(theta) - lgamma(y + 1) via betaln, no cancellation."""
-    return (-betaln(y + 1, theta) - np.log(y + theta),)
+    """N = lgamma(y + theta) - lgamma(theta) - lgamma(y + 1) - y log(theta).
+
+    Removing ``y log(theta)`` (it cancels against the ``y log(mu / (theta + mu))``
+    of the pmf) leaves an O(y^2 / theta) quantity that Stirling's series gives
+    to rounding accuracy for large theta, where the difference of two lgamma of
+    size theta log(theta) would carry an absolute error of eps * theta log(theta)
+    and make the likelihood too noisy for Newton's method near its optimum.
+    """
+    theta = np.asarray(theta, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        direct = -betaln(y + 1, theta) - np.log(y + theta) - y * np.log(theta)
+    log1p_x = np.log1p(y / theta)
+    inv = 1 / theta
+    stirling = (theta + y - 0.5) * log1p_x - y - gammaln(y + 1)
+    for k, b in _BERNOULLI:  # b / (k (k - 1)) * ((theta + y)**(1-k) - theta**(1-k))
+        stirling = stirling + b / (k * (k - 1)) * inv ** (k - 1) * np.expm1(
+            -(k - 1) * log1p_x
+        )
+    return (np.where(theta > _THETA_STIRLING_ABOVE, stirling, direct),)
 
 
 def _nb_digammas(y, theta, order):
-    """psi(y + theta) - psi(theta) and (order 2) the same for trigamma."""
-    dpsi = digamma(y + theta) - digamma(theta)
+    """The (y, theta) terms of the NB derivatives in theta, without cancellation.
+
+    Returns ``P0 = psi(y + theta) - psi(theta) - y / (theta + y)`` and, for
+    ``order == 2``, ``P1 = psi_1(y + theta) - psi_1(theta) + y / (theta (theta + y))``.
+    Both are O(y^2 / theta^2) while their terms are O(1): for theta above 100 they
+    are summed from the asymptotic series of psi and psi_1, where each difference
+    c (z**-k - theta**-k) is written c theta**-k expm1(-k log1p(y / theta)).
+    """
+    theta = np.asarray(theta, dtype=float)
+    x = y / theta
+    log1p_x = np.log1p(x)
+    big = theta > _THETA_ASYMPTOTIC_ABOVE
+    inv = 1 / theta
+
+    def power_diff(k):  # (theta + y)**-k - theta**-k
+        return inv**k * np.expm1(-k * log1p_x)
+
+    p0 = _log1p_minus_ratio(x) - 0.5 * power_diff(1)
+    for k, b in _BERNOULLI:
+        p0 = p0 - b / k * power_diff(k)
+    direct_p0 = digamma(y + theta) - digamma(theta) - y / (theta + y)
+    p0 = np.where(big, p0, direct_p0)
     if order == 1:
-        return (dpsi,)
-    return dpsi, polygamma(1, y + theta) - polygamma(1, theta)
+        return (p0,)
+    p1 = 0.5 * power_diff(2)
+    for k, b in _BERNOULLI:
+        p1 = p1 + b * power_diff(k + 1)
+    direct_p1 = (
+        polygamma(1, y + theta) - polygamma(1, theta) + y / (theta * (theta + y))
+    )
+    return p0, np.where(big, p1, direct_p1)
 
 
 def nb_logpmf(y, raw, log_theta):
     """Element-wise untruncated NB2 log-pmf (``y`` may be 0)."""
     theta = np.exp(log_theta)
     (norm,) = _per_count(_nb_norm, y, theta)
-    log_q = raw - np.logaddexp(raw, log_theta)  # log(mu / (theta + mu))
-    return norm + _values(y) * log_q + nb_log_p0(raw, log_theta)
+    # y log(mu / (theta + mu)) + y log(theta) = y (raw - log1p(mu / theta))
+    log_mu_theta = raw - np.log1p(np.exp(raw - log_theta))
+    return norm + _values(y) * log_mu_theta + nb_log_p0(raw, log_theta)
 
 
 def ztnb_loglik(y, raw, log_theta):
@@ -253,15 +308,22 @@ def ztnb_derivatives(y, raw, log_theta, order=2):
 
     With x = mu / theta, q = x / (1 + x), a = theta * log1p(x) = -log P0,
     s = 1 / expm1(a), r = a * s, m = mu (1 + s) the truncated mean,
-    f(x) = log1p(x) - x / (1 + x) and the trigamma/digamma differences
-    dpsi_k = psi_k(y + theta) - psi_k(theta)::
+    f(x) = log1p(x) - x / (1 + x), the digamma/trigamma differences
+    dpsi_k = psi_k(y + theta) - psi_k(theta) and
+
+        A = dpsi_0 - y / (theta + mu)
+          = P0 + y (mu - y) / ((theta + y) (theta + mu)),
+        B = dpsi_1 + y / (theta + mu)^2
+          = P1 + y (theta y - 2 theta mu - mu^2) / (theta (theta + y) (theta + mu)^2),
+
+    with P0, P1 from :func:`_nb_digammas` (both O(1 / theta^2), computed without
+    cancellation, so the theta derivatives stay accurate as theta -> infinity)::
 
         l_eta     = (1 - q) (y - m)
-        l_tau     = theta (dpsi_0 - y / (theta + mu)) - theta f (1 + s)
+        l_tau     = theta A - theta f (1 + s)
         l_eta_eta = -q (1 - q) (y - m) - (1 - q) m ((1 - r) + r theta f / a)
         l_eta_tau = q (1 - q) (y - m) + (1 - q) mu s (1 + s) theta f
-        l_tau_tau = theta (dpsi_0 - y / (theta + mu))
-                    + theta^2 (dpsi_1 + y / (theta + mu)^2)
+        l_tau_tau = theta A + theta^2 B
                     - theta (f - q^2) (1 + s) + s (1 + s) (theta f)^2
 
     Every term is a product of non-cancelling factors, so the derivatives keep
@@ -270,7 +332,7 @@ def ztnb_derivatives(y, raw, log_theta, order=2):
     """
     theta = np.exp(log_theta)
     (norm,) = _per_count(_nb_norm, y, theta)
-    dpsi, *dpsi1 = _per_count(_nb_digammas, y, theta, order)
+    p0, *p1 = _per_count(_nb_digammas, y, theta, order)
     y = _values(y)
     mu = np.exp(raw)
     x = np.exp(raw - log_theta)
@@ -281,11 +343,13 @@ def ztnb_derivatives(y, raw, log_theta, order=2):
     r, one_minus_r = _r_and_one_minus_r(a)
     s = r / a
     mean = mu * (1 + s)
-    loglik = norm + y * log_q - a - log1mexp(a)
+    loglik = norm + y * (raw - np.log1p(x)) - a - log1mexp(a)
     f = _log1p_minus_ratio(x)
     theta_f = theta * f
     resid = y - mean
-    theta_a = theta * (dpsi - y / (theta + mu))
+    theta_y = theta + y
+    theta_mu = theta + mu
+    theta_a = theta * (p0 + y * (mu - y) / (theta_y * theta_mu))
     l_eta = one_minus_q * resid
     l_tau = theta_a - theta_f * (1 + s)
     if order == 1:
@@ -297,7 +361,8 @@ def ztnb_derivatives(y, raw, log_theta, order=2):
     l_eta_tau = q * one_minus_q * resid + one_minus_q * mu * s1 * theta_f
     l_tau_tau = (
         theta_a
-        + theta**2 * (dpsi1[0] + y / (theta + mu) ** 2)
+        + theta**2 * p1[0]
+        + theta * y * (theta * y - 2 * theta * mu - mu * mu) / (theta_y * theta_mu**2)
         - (theta_f - theta * q * q) * (1 + s)
         + s1 * theta_f**2
     )

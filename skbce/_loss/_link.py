@@ -13,9 +13,9 @@ The logit link reuses the BCE kernels of :mod:`skbce._loss._binary`. The probit
 link works with ``log_ndtr`` and the inverse Mills ratio
 lambda(t) = phi(t) / Phi(t); lambda and the loss curvature lambda(t) (t + lambda(t)),
 with t = +-raw, come from the asymptotic series of the Mills ratio for t < -40,
-where the direct forms cancel. The cloglog link, p = 1 - exp(-exp(raw)), is the binary model of a
-Poisson count censored at zero; it shares ``log1mexp`` and r(mu) = mu / expm1(mu)
-with the zero-truncated Poisson kernel.
+where the direct forms cancel. The cloglog link, p = 1 - exp(-exp(raw)), is the
+binary model of a Poisson count censored at zero; it shares ``log1mexp`` and
+r(mu) = mu / expm1(mu) with the zero-truncated Poisson kernel.
 """
 
 import numpy as np

@@ -22,7 +22,12 @@ from scipy.special import xlogy
 from scipy.stats import norm
 from sklearn.base import BaseEstimator, RegressorMixin, clone
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils.validation import check_array, check_is_fitted, validate_data
+from sklearn.utils.validation import (
+    check_array,
+    check_is_fitted,
+    has_fit_parameter,
+    validate_data,
+)
 
 from .._loss import _count
 from .._loss._link import BINARY_LINKS
@@ -262,14 +267,17 @@ class HurdleRegressor(RegressorMixin, BaseEstimator):
     >>> from skbce.datasets import load_biochemists
     >>> X, y = load_biochemists(return_X_y=True, as_frame=True)
     >>> model = HurdleRegressor(count_model="negbin").fit(X, y)
-    >>> round(model.loglik_, 2)
-    -1595.9...
-    >>> round(float(model.theta_), 2)
-    1.7...
+    >>> round(model.loglik_, 1), round(model.theta_, 2)
+    (-1552.6, 1.83)
+    >>> model.summary().count.round(3).loc[["ment", "log(theta)"]]
+                 coef  std_err      z  p_value
+    term
+    ment        0.024    0.004  5.538    0.000
+    log(theta)  0.603    0.225  2.682    0.007
     >>> model.predict_zero_proba(X.iloc[:3]).round(3)
-    array([0.285, 0.356, 0.377])
+    array([0.235, 0.375, 0.366])
     >>> model.predict_pmf(X.iloc[:1], max_count=3).round(3)
-    array([[0.285, 0.218, 0.176, 0.118]])
+    array([[0.235, 0.271, 0.193, 0.124]])
     """
 
     _parameter_constraints: dict = {
@@ -520,6 +528,19 @@ class HurdleRegressor(RegressorMixin, BaseEstimator):
             "loglik": -(result.fun - 0.5 * self.alpha * (coef @ coef)) * weight_sum,
         }
 
+    @staticmethod
+    def _weight_kwargs(estimator, param, sample_weight, user_weights):
+        """``{"sample_weight": ...}`` for a custom part, if weights were given."""
+        if not user_weights:
+            return {}
+        if not has_fit_parameter(estimator, "sample_weight"):
+            raise ValueError(
+                f"sample_weight was given but {param}={type(estimator).__name__} "
+                "does not accept sample_weight in fit. Use an estimator that does, "
+                "or a built-in part."
+            )
+        return {"sample_weight": sample_weight}
+
     def _fit_zero_part(self, X, y, sample_weight, user_weights, has_zeros):
         n_features = X.shape[1]
         if not has_zeros:
@@ -537,7 +558,9 @@ class HurdleRegressor(RegressorMixin, BaseEstimator):
         crossed = (y > 0).astype(np.float64)
         if not isinstance(self.zero_model, str):
             estimator = clone(self.zero_model)
-            kwargs = {"sample_weight": sample_weight} if user_weights else {}
+            kwargs = self._weight_kwargs(
+                estimator, "zero_model", sample_weight, user_weights
+            )
             estimator.fit(X, crossed.astype(np.int64), **kwargs)
             return {"estimator": estimator}
         link = BINARY_LINKS[self.zero_model]
@@ -552,7 +575,9 @@ class HurdleRegressor(RegressorMixin, BaseEstimator):
         n_features = X.shape[1]
         if not isinstance(self.count_model, str):
             estimator = clone(self.count_model)
-            kwargs = {"sample_weight": sample_weight} if user_weights else {}
+            kwargs = self._weight_kwargs(
+                estimator, "count_model", sample_weight, user_weights
+            )
             estimator.fit(X, y, **kwargs)
             return {"estimator": estimator}
         x0 = np.zeros(n_features + int(self.fit_intercept))

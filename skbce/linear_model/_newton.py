@@ -88,9 +88,9 @@ def row_block_sums(
     if offset is not None:
         raw += offset
     result = family.derivatives(y, raw, extra, order)
-    loss = sample_weight @ result[0]
     if order == 0:
-        return loss
+        return sample_weight @ result
+    loss = sample_weight @ result[0]
     first, second = result[1], _upper_to_full(result[2], 1 + k)
 
     def linear_sums(v):
@@ -103,7 +103,8 @@ def row_block_sums(
     hess = np.empty((d, d))
     grad[:n_lin] = linear_sums(sample_weight * first[0])
     w_h = sample_weight * second[0][0]
-    hess[:n_features, :n_features] = X.T @ (X * w_h[:, None])
+    xtwx = X.T @ (X * w_h[:, None])
+    hess[:n_features, :n_features] = 0.5 * (xtwx + xtwx.T)  # exactly symmetric
     if fit_intercept:
         hess[:n_lin, n_features] = hess[n_features, :n_lin] = linear_sums(w_h)
     for e in range(k):
@@ -274,7 +275,15 @@ def newton_solve(fun, x0, *, tol=1e-8, max_iter=100, armijo=1e-4, name="Newton")
         slack = 64 * np.finfo(float).eps * abs(value)
         t = 1.0
         trial = fun(x + step, 2)  # the full step usually succeeds: one pass
-        accepted = np.isfinite(trial[0]) and trial[0] <= value + armijo * slope + slack
+        accepted = np.isfinite(trial[0]) and (
+            trial[0] <= value + armijo * slope + slack
+            # Near the optimum the objective changes below its rounding noise;
+            # there a full step that shrinks the gradient is taken on its gradient.
+            or (
+                trial[0] <= value + 1e-12 * abs(value)
+                and np.max(np.abs(trial[1])) < np.max(np.abs(grad))
+            )
+        )
         while not accepted and t > 1e-12:
             t *= 0.5
             trial_value = fun(x + t * step, 0)
