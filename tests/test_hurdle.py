@@ -98,16 +98,16 @@ def test_hurdle_regressor_standard_errors_match_statsmodels(fitted_pair):
     """Check the analytic-Hessian standard errors against statsmodels' bse."""
     model, (zero, count, _, _), count_model = fitted_pair
     summary = model.summary()
-    zero_table = summary.zero.loc[["intercept", *ZERO_FEATURES]]
+    zero_table = summary.zero.loc[["(Intercept)", *ZERO_FEATURES]]
     assert_allclose(zero_table["std_err"], zero.bse.to_numpy(), rtol=1e-6)
     assert_allclose(zero_table["z"], zero.tvalues.to_numpy(), rtol=1e-6)
     assert_allclose(zero_table["p_value"], zero.pvalues.to_numpy(), rtol=1e-5)
-    count_table = summary.count.loc[["intercept", *COUNT_FEATURES]]
+    count_table = summary.count.loc[["(Intercept)", *COUNT_FEATURES]]
     # statsmodels' truncated models use a numerical Hessian: agree to ~1e-5.
     assert_allclose(count_table["std_err"], count.bse.iloc[:5].to_numpy(), rtol=1e-4)
     if count_model == "negbin":
         # Delta method: se(alpha) = alpha * se(log theta), alpha = 1 / theta.
-        se_alpha = summary.count.loc["log(theta)", "std_err"] / model.theta_
+        se_alpha = summary.count.loc["Log(theta)", "std_err"] / model.theta_
         assert_allclose(se_alpha, count.bse["alpha"], rtol=1e-4)
 
 
@@ -142,7 +142,7 @@ def test_hurdle_regressor_negbin_on_all_features_matches_statsmodels(biochemists
         reference.params.iloc[:-1],
         atol=1e-6,
     )
-    log_theta = model.summary().count.loc["log(theta)", "coef"]
+    log_theta = model.summary().count.loc["Log(theta)", "coef"]
     assert_allclose(log_theta, -np.log(reference.params["alpha"]), rtol=1e-6)
 
 
@@ -286,8 +286,8 @@ def test_hurdle_regressor_feature_indices_equal_names(biochemists):
     by_index.fit(X.to_numpy(), y.to_numpy())
     assert_allclose(by_name.zero_coef_, by_index.zero_coef_, rtol=1e-12)
     assert_allclose(by_name.count_coef_, by_index.count_coef_, rtol=1e-12)
-    assert list(by_name.summary().count.index) == ["intercept", "fem", "ment"]
-    assert list(by_index.summary().count.index) == ["intercept", "x0", "x4"]
+    assert list(by_name.summary().count.index) == ["(Intercept)", "fem", "ment"]
+    assert list(by_index.summary().count.index) == ["(Intercept)", "x0", "x4"]
 
 
 def test_hurdle_regressor_intercept_only_zero_part(biochemists):
@@ -481,6 +481,17 @@ def test_hurdle_regressor_rejects_bad_offset_and_max_count(biochemists):
         model.predict_pmf(X, max_count=2.5)
 
 
+def test_hurdle_regressor_rejects_weights_for_parts_without_them(biochemists):
+    """Check the error when a custom part cannot take the sample weights."""
+    X, y = biochemists
+    model = HurdleRegressor(
+        zero_model=make_pipeline(StandardScaler(), LogisticRegression())
+    )
+    with pytest.raises(ValueError, match="zero_model=Pipeline does not accept"):
+        model.fit(X, y, sample_weight=np.ones(len(y)))
+    model.fit(X, y)  # without weights the pipeline is fine
+
+
 def test_hurdle_regressor_not_fitted_errors(biochemists):
     """Check that prediction and summary before fit raise NotFittedError."""
     X, _ = biochemists
@@ -576,17 +587,17 @@ def test_hurdle_regressor_summary_reads_like_pscl(biochemists):
     model = HurdleRegressor(count_model="negbin").fit(X, y)
     summary = model.summary()
     assert list(summary.count.index) == [
-        "intercept",
+        "(Intercept)",
         "fem",
         "mar",
         "kid5",
         "phd",
         "ment",
-        "log(theta)",
+        "Log(theta)",
     ]
     assert list(summary.zero.columns) == ["coef", "std_err", "z", "p_value"]
     assert_allclose(summary.zero.loc["ment", "coef"], model.zero_coef_[4])
     assert_allclose(summary.stats["theta"], model.theta_)
     text = repr(summary)
-    assert "models P(y > 0)" in text and "log(theta)" in text
+    assert "models P(y > 0)" in text and "Log(theta)" in text
     assert isinstance(summary.stats, pd.Series)

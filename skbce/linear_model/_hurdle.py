@@ -115,7 +115,7 @@ class HurdleSummary:
         ``z`` and ``p_value``, one row per term. None for a custom classifier
         or when ``y`` had no zeros.
     count : pandas.DataFrame or None
-        The zero-truncated count part (log mean; ``log(theta)`` last for the
+        The zero-truncated count part (log mean; ``Log(theta)`` last for the
         negative binomial). None for a custom regressor.
     stats : pandas.Series
         ``loglik``, ``df`` (number of estimated parameters), ``aic``, ``bic``,
@@ -269,11 +269,11 @@ class HurdleRegressor(RegressorMixin, BaseEstimator):
     >>> model = HurdleRegressor(count_model="negbin").fit(X, y)
     >>> round(model.loglik_, 1), round(model.theta_, 2)
     (-1552.6, 1.83)
-    >>> model.summary().count.round(3).loc[["ment", "log(theta)"]]
+    >>> model.summary().count.round(3).loc[["ment", "Log(theta)"]]
                  coef  std_err      z  p_value
     term
     ment        0.024    0.004  5.538    0.000
-    log(theta)  0.603    0.225  2.682    0.007
+    Log(theta)  0.603    0.225  2.682    0.007
     >>> model.predict_zero_proba(X.iloc[:3]).round(3)
     array([0.235, 0.375, 0.366])
     >>> model.predict_pmf(X.iloc[:1], max_count=3).round(3)
@@ -419,6 +419,15 @@ class HurdleRegressor(RegressorMixin, BaseEstimator):
             user_weights,
             None if offset is None else offset[positive],
         )
+
+        for part, model, indices in (
+            (zero, self.zero_model, zero_idx),
+            (count, self.count_model, count_idx),
+        ):
+            part["name"] = model if isinstance(model, str) else type(model).__name__
+            if "params" in part:
+                extra = ["Log(theta)"] if "theta" in part else []
+                part["terms"] = self._terms(indices, extra)
 
         # Every check has passed and both parts are fitted: set the attributes.
         self._zero_idx, self._count_idx = zero_idx, count_idx
@@ -829,25 +838,19 @@ class HurdleRegressor(RegressorMixin, BaseEstimator):
         value = np.where(y > 0, log_p_positive, log_p_zero)
         return float(sample_weight @ np.where(sample_weight > 0, value, 0.0))
 
-    def _feature_names(self, indices):
+    def _terms(self, indices, extra=()):
+        """Names of a built-in part's parameters, in their stored order."""
         names = getattr(self, "feature_names_in_", None)
-        if names is None:
-            return [f"x{i}" for i in indices]
-        return [str(names[i]) for i in indices]
+        terms = [f"x{i}" if names is None else str(names[i]) for i in indices]
+        return terms + ["(Intercept)"] * self.fit_intercept + list(extra)
 
-    def _coef_table(self, part, indices, extra_names=()):
-        names = self._feature_names(indices)
-        if self.fit_intercept:
-            names.append("intercept")
-        names.extend(extra_names)
-        params = part["params"]
+    @staticmethod
+    def _coef_table(part):
+        """A part's coefficient table, intercept first as pscl prints it."""
+        params, terms = part["params"], part["terms"]
         std_err = np.sqrt(np.diag(part["cov"]))
         with np.errstate(divide="ignore", invalid="ignore"):
             z = params / std_err
-        order = ([len(indices)] if self.fit_intercept else []) + list(
-            range(len(indices))
-        )
-        order += list(range(len(names) - len(extra_names), len(names)))
         frame = pd.DataFrame(
             {
                 "coef": params,
@@ -855,9 +858,10 @@ class HurdleRegressor(RegressorMixin, BaseEstimator):
                 "z": z,
                 "p_value": 2 * norm.sf(abs(z)),
             },
-            index=pd.Index(names, name="term"),
+            index=pd.Index(terms, name="term"),
         )
-        return frame.iloc[order]
+        first = [i for i, term in enumerate(terms) if term == "(Intercept)"][-1:]
+        return frame.iloc[first + [i for i in range(len(terms)) if i not in first]]
 
     def summary(self):
         """Coefficient tables with standard errors and the fit statistics.
@@ -873,18 +877,13 @@ class HurdleRegressor(RegressorMixin, BaseEstimator):
         summary : HurdleSummary
             With the DataFrames ``zero`` (coefficients of P(y > 0); None for a
             custom classifier or a target without zeros) and ``count`` (log mean,
-            then ``log(theta)`` for the negative binomial; None for a custom
+            then ``Log(theta)`` for the negative binomial; None for a custom
             regressor), and the Series ``stats``. Its text representation prints
             like pscl's summary.
         """
         check_is_fitted(self)
-        zero = None
-        if "cov" in self._zero:
-            zero = self._coef_table(self._zero, self._zero_idx)
-        count = None
-        if "cov" in self._count:
-            extra = ["log(theta)"] if self.theta_ is not None else []
-            count = self._coef_table(self._count, self._count_idx, extra)
+        zero = self._coef_table(self._zero) if "cov" in self._zero else None
+        count = self._coef_table(self._count) if "cov" in self._count else None
         df = sum(
             len(part["params"])
             for part in (self._zero, self._count)
@@ -899,14 +898,6 @@ class HurdleRegressor(RegressorMixin, BaseEstimator):
         }
         if self.theta_ is not None:
             stats["theta"] = self.theta_
-        count_name = (
-            self.count_model
-            if isinstance(self.count_model, str)
-            else type(self.count_model).__name__
+        return HurdleSummary(
+            zero, count, pd.Series(stats), self._zero["name"], self._count["name"]
         )
-        zero_name = (
-            self.zero_model
-            if isinstance(self.zero_model, str)
-            else type(self.zero_model).__name__
-        )
-        return HurdleSummary(zero, count, pd.Series(stats), zero_name, count_name)
