@@ -514,6 +514,10 @@ def test_hurdle_regressor_failed_fit_leaves_model_unchanged(biochemists):
     with pytest.raises(ValueError, match="Invalid parameter"):
         model.set_params(alpha=3.0, nonsense=1)
     assert model.alpha == 0.0
+    # Predictions follow the fitted parts, not parameters changed since the fit.
+    pmf = model.predict_pmf(X, max_count=5)
+    model.set_params(count_model="poisson", zero_model="probit")
+    assert_allclose(model.predict_pmf(X, max_count=5), pmf, rtol=0)
     after = {k: v for k, v in vars(model).items() if k.endswith("_")}
     assert before.keys() == after.keys()
     for key, value in before.items():

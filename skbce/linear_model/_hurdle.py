@@ -672,7 +672,7 @@ class HurdleRegressor(RegressorMixin, BaseEstimator):
             with np.errstate(divide="ignore"):
                 return np.log1p(-p), np.log(p)
         raw = Xz @ self.zero_coef_ + self.zero_intercept_
-        return BINARY_LINKS[self.zero_model].log_proba(raw)
+        return BINARY_LINKS[self._zero["name"]].log_proba(raw)
 
     def _count_raw(self, X, offset):
         raw = X[:, self._count_idx] @ self.count_coef_ + self.count_intercept_
@@ -689,7 +689,7 @@ class HurdleRegressor(RegressorMixin, BaseEstimator):
     def _truncated_mean(self, X, offset):
         if self.count_model_ is not None:
             return np.asarray(self.count_model_.predict(X[:, self._count_idx]), float)
-        family = _COUNT_FAMILIES[self.count_model]
+        family = _COUNT_FAMILIES[self._count["name"]]
         return family.truncated_mean(self._count_raw(X, offset), self._extra())
 
     def _extra(self):
@@ -785,7 +785,7 @@ class HurdleRegressor(RegressorMixin, BaseEstimator):
         log_p_zero, log_p_positive = self._zero_log_proba(X)
         counts = np.arange(1, max_count + 1, dtype=np.float64)
         raw = self._count_raw(X, offset)[:, None]
-        family = _COUNT_FAMILIES[self.count_model]
+        family = _COUNT_FAMILIES[self._count["name"]]
         log_trunc = family.loglik(counts[None, :], raw, self._extra())
         pmf = np.empty((X.shape[0], max_count + 1))
         pmf[:, 0] = np.exp(log_p_zero)
