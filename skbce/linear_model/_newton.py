@@ -274,7 +274,9 @@ def newton_solve(fun, x0, *, tol=1e-8, max_iter=100, armijo=1e-4, name="Newton")
         # Accept rounding-level increases near the optimum instead of stalling.
         slack = 64 * np.finfo(float).eps * abs(value)
         t = 1.0
-        trial = fun(x + step, 2)  # the full step usually succeeds: one pass
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            # A trial point far out may overflow; the search then backtracks.
+            trial = fun(x + step, 2)  # the full step usually succeeds: one pass
         accepted = np.isfinite(trial[0]) and (
             trial[0] <= value + armijo * slope + slack
             # Near the optimum the objective changes below its rounding noise;
@@ -286,7 +288,8 @@ def newton_solve(fun, x0, *, tol=1e-8, max_iter=100, armijo=1e-4, name="Newton")
         )
         while not accepted and t > 1e-12:
             t *= 0.5
-            trial_value = fun(x + t * step, 0)
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                trial_value = fun(x + t * step, 0)
             accepted = np.isfinite(trial_value) and (
                 trial_value <= value + armijo * t * slope + slack
             )
