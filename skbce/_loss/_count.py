@@ -16,12 +16,17 @@ statsmodels' NB2, pscl's ``theta``), parameterised by tau = log(theta)::
 
     l(y; mu, theta) = log NB(y; mu, theta) - log(1 - P0),
     log P0 = -theta * log1p(mu / theta),
-    log NB(y; mu, theta) = -betaln(y + 1, theta) - log(y + theta)
-                           + y * log(mu / (theta + mu)) + log P0.
+    log NB(y; mu, theta) = N(y, theta) + y * (eta - log1p(mu / theta)) + log P0,
+    N(y, theta) = lgamma(y + theta) - lgamma(theta) - lgamma(y + 1) - y log(theta).
 
-The ``betaln`` form equals ``lgamma(y + theta) - lgamma(theta) - lgamma(y + 1)``
-but does not lose digits to cancellation when theta is large, so the NB
-likelihood tends to the Poisson one as theta -> infinity.
+N is O(y^2 / theta): it is taken from ``betaln`` for small theta and from
+Stirling's series for large theta, so it carries no cancellation error of size
+eps * theta * log(theta) and the NB likelihood tends smoothly to the Poisson one
+as theta -> infinity (the same is done for the digamma and trigamma differences
+of the derivatives, see :func:`ztnb_derivatives`).
+
+Terms that depend on y and theta only are evaluated once per distinct count when
+``y`` is passed as a :class:`CountTarget` (see :func:`count_target`).
 
 Numerics. The truncation term ``log(1 - exp(-a))`` (a = mu for Poisson, a = -log P0
 for NB) is :func:`log1mexp` (Mächler, "Accurately computing log(1 - exp(-|a|))",

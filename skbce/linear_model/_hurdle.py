@@ -213,7 +213,8 @@ class HurdleRegressor(RegressorMixin, BaseEstimator):
     count_intercept_ : float
         Intercept of the count part. Not set for a custom regressor.
     theta_ : float or None
-        The negative binomial size (1 / alpha of statsmodels' NB2); None otherwise.
+        The negative binomial size, pscl's ``theta`` (the reciprocal of the NB2
+        dispersion that statsmodels reports); None for other count parts.
     loglik_ : float
         Training log-likelihood of the hurdle model (sample-weighted, with every
         constant included; comparable with pscl's ``logLik`` and statsmodels'
@@ -253,6 +254,11 @@ class HurdleRegressor(RegressorMixin, BaseEstimator):
     Standard errors in :meth:`summary` come from the inverse of the analytic
     Hessian of each part's weighted negative log-likelihood (sample weights act
     as frequency weights); with ``alpha > 0`` the Hessian includes the penalty.
+
+    When the positive counts are not overdispersed, the negative binomial's
+    maximum likelihood ``theta`` is infinite: ``theta_`` then grows very large
+    (the fit stops once the gradient is below ``tol``) and the count part is
+    the Poisson one. The built-in parts compute in float64.
 
     References
     ----------

@@ -122,16 +122,10 @@ def row_block_sums(
 
 def _sum_blocks(results, order):
     """Add the per-block results of :func:`row_block_sums`."""
-    total = None
-    for res in results:
-        if total is None:
-            total = res if order == 0 else list(res)
-        elif order == 0:
-            total += res
-        else:
-            for i in range(3):
-                total[i] = total[i] + res[i]
-    return total if order == 0 else tuple(total)
+    results = list(results)
+    if order == 0:
+        return sum(results)
+    return tuple(sum(parts) for parts in zip(*results))
 
 
 class LinearModelObjective:
