@@ -6,7 +6,13 @@ The public estimators are importable from the top level; the loss functions live
 
 from .calibration import TemperatureScaledClassifier
 from .graph import GraphPropagator
+from .linear_model import HurdleRegressor
 
 __version__ = "0.1.0.dev0"
 
-__all__ = ["GraphPropagator", "TemperatureScaledClassifier", "__version__"]
+__all__ = [
+    "GraphPropagator",
+    "HurdleRegressor",
+    "TemperatureScaledClassifier",
+    "__version__",
+]

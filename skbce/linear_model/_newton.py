@@ -1,0 +1,305 @@
+"""A dense Newton solver for small-dimensional smooth problems, and its data pass.
+
+Two layers, kept apart so that the rows can live anywhere (NumPy today, dask row
+chunks tomorrow) without the solver noticing:
+
+1. **The data pass** :func:`row_block_sums` takes the parameters and *one block of
+   rows* ``(X, y, sample_weight, offset)`` of a linear-predictor model and returns
+   the weighted sums that block contributes: the loss (a scalar), its gradient
+   (shape (d,)) and its Hessian (shape (d, d)). Sums over disjoint blocks add up,
+   so a distributed backend maps :func:`row_block_sums` over row chunks and adds
+   the results; :class:`LinearModelObjective` does exactly that over its
+   ``blocks`` (one block for in-memory data) and is the only object that sees rows.
+
+2. **The solver** :func:`newton_solve` only sees a callable
+   ``fun(params, order)`` returning the objective (``order=0``) or the objective,
+   gradient and Hessian (``order=2``). It takes full Newton steps from a Cholesky
+   factorisation of the Hessian (adding a ridge when the Hessian is not positive
+   definite), backtracks along the step until the Armijo condition holds and stops
+   when the largest absolute gradient entry is at most ``tol``.
+
+Parameter layout of :class:`LinearModelObjective`: ``[coef (p), intercept (1 if
+fit_intercept), extra (k)]`` where ``extra`` are per-model scalars such as the
+log-dispersion of a negative binomial. The objective is the weighted *mean* row loss
+plus ``alpha / 2 * ||coef||**2`` (the intercept and the extra parameters are not
+penalised), the convention of scikit-learn's ``LinearModelLoss``: multiplying every
+sample weight by a constant leaves the minimiser unchanged.
+
+A *family* supplies the per-row kernel: ``family.n_extra`` (k), optionally
+``family.prepare_target(y)`` (applied once per block, e.g. to find the distinct
+counts) and ``family.derivatives(y, raw, extra, order)`` returning the per-row loss, the
+tuple of first derivatives in ``(raw, *extra)`` and, for ``order=2``, the tuple of
+the upper-triangular second derivatives in row-major order
+(``(h_rr,)`` for k = 0, ``(h_rr, h_re, h_ee)`` for k = 1).
+"""
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.linalg import LinAlgError, cho_factor, cho_solve
+from sklearn.exceptions import ConvergenceWarning
+
+# ---------------------------------------------------------------------------
+# Data pass
+# ---------------------------------------------------------------------------
+
+
+def _upper_to_full(upper, k):
+    """Rebuild a symmetric (k, k) list of per-row arrays from its upper triangle."""
+    full = [[None] * k for _ in range(k)]
+    it = iter(upper)
+    for i in range(k):
+        for j in range(i, k):
+            full[i][j] = full[j][i] = next(it)
+    return full
+
+
+def row_block_sums(
+    family, params, X, y, sample_weight, offset, *, fit_intercept, order
+):
+    """Weighted sums of one block of rows: loss, gradient and Hessian.
+
+    This is the only function that touches rows; it is a pure function of its
+    arguments, so it can be mapped over row chunks and the results added.
+
+    Parameters
+    ----------
+    family : object
+        Per-row kernel with ``n_extra`` and ``derivatives(y, raw, extra, order)``.
+    params : ndarray of shape (d,)
+        ``[coef, intercept?, extra]``.
+    X : ndarray of shape (n_block, p)
+    y, sample_weight : ndarray of shape (n_block,)
+    offset : ndarray of shape (n_block,) or None
+        Added to the linear predictor (e.g. log-exposure).
+    fit_intercept : bool
+    order : {0, 2}
+        0 returns the loss sum only; 2 returns ``(loss, gradient, hessian)``.
+    """
+    n_features = X.shape[1]
+    k = family.n_extra
+    n_lin = n_features + int(fit_intercept)
+    coef = params[:n_features]
+    extra = params[n_lin:]
+    raw = X @ coef
+    if fit_intercept:
+        raw += params[n_features]
+    if offset is not None:
+        raw += offset
+    result = family.derivatives(y, raw, extra, order)
+    if order == 0:
+        return sample_weight @ result
+    loss = sample_weight @ result[0]
+    first, second = result[1], _upper_to_full(result[2], 1 + k)
+
+    def linear_sums(v):
+        """X.T @ v, followed by v.sum() for the intercept column of ones."""
+        xv = X.T @ v
+        return np.append(xv, v.sum()) if fit_intercept else xv
+
+    d = n_lin + k
+    grad = np.empty(d)
+    hess = np.empty((d, d))
+    grad[:n_lin] = linear_sums(sample_weight * first[0])
+    w_h = sample_weight * second[0][0]
+    xtwx = X.T @ (X * w_h[:, None])
+    hess[:n_features, :n_features] = 0.5 * (xtwx + xtwx.T)  # exactly symmetric
+    if fit_intercept:
+        hess[:n_lin, n_features] = hess[n_features, :n_lin] = linear_sums(w_h)
+    for e in range(k):
+        i = n_lin + e
+        grad[i] = sample_weight @ first[1 + e]
+        hess[:n_lin, i] = hess[i, :n_lin] = linear_sums(
+            sample_weight * second[0][1 + e]
+        )
+        for f in range(e, k):
+            hess[i, n_lin + f] = hess[n_lin + f, i] = (
+                sample_weight @ second[1 + e][1 + f]
+            )
+    return loss, grad, hess
+
+
+def _sum_blocks(results, order):
+    """Add the per-block results of :func:`row_block_sums`."""
+    results = list(results)
+    if order == 0:
+        return sum(results)
+    return tuple(sum(parts) for parts in zip(*results))
+
+
+class LinearModelObjective:
+    """Mean weighted row loss of a linear-predictor model plus an L2 penalty.
+
+    Parameters
+    ----------
+    family : object
+        Per-row kernel (see the module docstring).
+    blocks : list of tuple
+        ``(X, y, sample_weight, offset)`` row blocks; one block for NumPy data.
+    fit_intercept : bool
+    alpha : float
+        L2 penalty strength on ``coef`` only.
+    map_blocks : callable, default=None
+        ``map_blocks(func, blocks)`` returning the iterable of per-block results;
+        the default maps serially. A distributed backend replaces it.
+    """
+
+    def __init__(self, family, blocks, *, fit_intercept, alpha, map_blocks=None):
+        self.family = family
+        self.blocks = blocks
+        self.fit_intercept = fit_intercept
+        self.alpha = alpha
+        self.map_blocks = map_blocks
+        self.n_features = blocks[0][0].shape[1]
+        self.weight_sum = float(sum(b[2].sum() for b in blocks))
+        # Per-block target preparation (e.g. distinct counts), done once per fit.
+        prepare = getattr(family, "prepare_target", None)
+        if prepare is not None:
+            self.blocks = [(X, prepare(y), w, off) for X, y, w, off in blocks]
+
+    @property
+    def n_params(self):
+        return self.n_features + int(self.fit_intercept) + self.family.n_extra
+
+    def sums(self, params, order):
+        """Weighted sums over all rows (no normalisation, no penalty)."""
+
+        def one(block):
+            X, y, w, offset = block
+            return row_block_sums(
+                self.family,
+                params,
+                X,
+                y,
+                w,
+                offset,
+                fit_intercept=self.fit_intercept,
+                order=order,
+            )
+
+        mapper = self.map_blocks or (lambda f, blocks: map(f, blocks))
+        return _sum_blocks(mapper(one, self.blocks), order)
+
+    def __call__(self, params, order):
+        """Objective (and gradient, Hessian for ``order=2``) at ``params``."""
+        p = self.n_features
+        coef = params[:p]
+        penalty = 0.5 * self.alpha * (coef @ coef)
+        result = self.sums(params, order)
+        if order == 0:
+            return result / self.weight_sum + penalty
+        loss, grad, hess = result
+        loss = loss / self.weight_sum + penalty
+        grad = grad / self.weight_sum
+        hess = hess / self.weight_sum
+        if self.alpha:
+            grad[:p] += self.alpha * coef
+            hess[np.arange(p), np.arange(p)] += self.alpha
+        return loss, grad, hess
+
+
+# ---------------------------------------------------------------------------
+# Solver
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class NewtonResult:
+    """Outcome of :func:`newton_solve` (objective, gradient, Hessian at ``x``)."""
+
+    x: np.ndarray
+    fun: float
+    gradient: np.ndarray
+    hessian: np.ndarray
+    n_iter: int
+    converged: bool
+
+
+def _newton_direction(hessian, gradient):
+    """Solve ``H p = -g`` by Cholesky, adding a ridge until H is positive definite."""
+    scale = max(float(np.max(np.abs(np.diag(hessian)))), 1e-12)
+    ridge = 0.0
+    for _ in range(30):
+        try:
+            factor = cho_factor(hessian + ridge * np.eye(len(gradient)))
+            step = cho_solve(factor, -gradient)
+            if np.all(np.isfinite(step)):
+                return step
+        except LinAlgError:
+            pass
+        ridge = scale * 1e-10 if ridge == 0 else ridge * 10
+    return -gradient  # steepest descent as the last resort
+
+
+def newton_solve(fun, x0, *, tol=1e-8, max_iter=100, armijo=1e-4, name="Newton"):
+    """Minimise a smooth function by damped Newton steps.
+
+    Parameters
+    ----------
+    fun : callable
+        ``fun(x, 0)`` returns the objective, ``fun(x, 2)`` returns
+        ``(objective, gradient, hessian)``.
+    x0 : ndarray of shape (d,)
+        Starting point.
+    tol : float, default=1e-8
+        Stop when ``max(abs(gradient)) <= tol``.
+    max_iter : int, default=100
+        Maximum number of Newton steps; a
+        :class:`~sklearn.exceptions.ConvergenceWarning` is raised if the
+        tolerance is not reached.
+    armijo : float, default=1e-4
+        Sufficient-decrease constant of the backtracking line search.
+    name : str, default="Newton"
+        Names the problem in warnings.
+
+    Returns
+    -------
+    result : NewtonResult
+    """
+    x = np.asarray(x0, dtype=float).copy()
+    value, grad, hess = fun(x, 2)
+    n_iter = 0
+    converged = bool(np.max(np.abs(grad), initial=0.0) <= tol)
+    message = f"reached max_iter={max_iter}"
+    while not converged and n_iter < max_iter:
+        step = _newton_direction(hess, grad)
+        slope = grad @ step
+        # Accept rounding-level increases near the optimum instead of stalling.
+        slack = 64 * np.finfo(float).eps * abs(value)
+        t = 1.0
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            # A trial point far out may overflow; the search then backtracks.
+            trial = fun(x + step, 2)  # the full step usually succeeds: one pass
+        accepted = np.isfinite(trial[0]) and (
+            trial[0] <= value + armijo * slope + slack
+            # Near the optimum the objective changes below its rounding noise;
+            # there a full step that shrinks the gradient is taken on its gradient.
+            or (
+                trial[0] <= value + 1e-12 * abs(value)
+                and np.max(np.abs(trial[1])) < np.max(np.abs(grad))
+            )
+        )
+        while not accepted and t > 1e-12:
+            t *= 0.5
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                trial_value = fun(x + t * step, 0)
+            accepted = np.isfinite(trial_value) and (
+                trial_value <= value + armijo * t * slope + slack
+            )
+        n_iter += 1
+        if not accepted:
+            message = "the line search found no decrease"
+            break
+        x = x + t * step
+        value, grad, hess = trial if t == 1.0 else fun(x, 2)
+        converged = bool(np.max(np.abs(grad)) <= tol)
+    if not converged:
+        warnings.warn(
+            f"{name} did not converge: {message} with max|gradient| = "
+            f"{np.max(np.abs(grad)):.3g} > tol={tol:g}. Increase max_iter, loosen "
+            "tol, scale the features or add an L2 penalty (alpha).",
+            ConvergenceWarning,
+            stacklevel=3,
+        )
+    return NewtonResult(x, value, grad, hess, n_iter, converged)
