@@ -6,4 +6,6 @@ The public estimators are importable from the top level; the loss functions live
 
 __version__ = "0.1.0.dev0"
 
-__all__ = ["__version__"]
+from .model_selection import OptimalThresholdClassifier
+
+__all__ = ["OptimalThresholdClassifier", "__version__"]

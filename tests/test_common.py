@@ -8,11 +8,15 @@ when a new public estimator is not added here.
 import inspect
 
 from sklearn.base import BaseEstimator
+from sklearn.linear_model import RidgeClassifier
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import skbce
+from skbce import OptimalThresholdClassifier
 
-ESTIMATORS = []
+ESTIMATORS = [
+    OptimalThresholdClassifier(RidgeClassifier(), cv=3),
+]
 
 
 def _public_estimator_classes():

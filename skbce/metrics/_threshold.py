@@ -221,8 +221,8 @@ def constrained(objective, *, precision=None, recall=None, specificity=None):
     >>> objective
     constrained('recall', precision=0.8)
     >>> threshold, recall = optimal_threshold(y_true, y_score, objective=objective)
-    >>> float(threshold), float(recall)
-    (0.3, 1.0)
+    >>> round(float(threshold), 3), float(recall)
+    (0.25, 1.0)
     """
     return ConstrainedObjective(
         objective, precision=precision, recall=recall, specificity=specificity
@@ -311,6 +311,7 @@ class _CandidateCounts:
     is_cut: np.ndarray
     n_pos: np.ndarray
     n_neg: np.ndarray
+    exact: bool = True
 
     def confusion(self):
         """The four count arrays ``(tp, fp, fn, tn)``."""
@@ -422,7 +423,33 @@ def _take_rows(candidates, rows, thresholds):
         candidates.is_cut[rows, labels],
         candidates.n_pos,
         candidates.n_neg,
+        exact=False,
     )
+
+
+def _decision_thresholds(candidates, rows):
+    """The thresholds to apply for the chosen rows (one per label).
+
+    On an exact table, row ``k`` predicts the samples scoring at least
+    ``thresholds[k]`` and none scoring ``thresholds[k + 1]`` (the next lower
+    distinct score); the threshold returned lies halfway between the two. It
+    makes the same decisions on the searched scores as the score itself and does
+    not flip a decision when a score moves by rounding noise. The last row (all
+    positive) keeps the lowest score, row 0 keeps ``+inf``; a grid keeps its
+    values.
+    """
+    labels = np.arange(rows.size)
+    chosen = candidates.thresholds[rows, labels]
+    if not candidates.exact:
+        return chosen
+    n_rows = candidates.thresholds.shape[0]
+    below = candidates.thresholds[np.minimum(rows + 1, n_rows - 1), labels]
+    with np.errstate(over="ignore", invalid="ignore"):
+        middle = chosen / 2 + below / 2
+    # keep the score itself where the midpoint is not strictly between the two
+    # (adjacent floats, the last row, the +inf row)
+    inside = (middle > below) & (middle < chosen)
+    return np.where(inside, middle, chosen)
 
 
 def _objective_values(objective, candidates):
@@ -450,7 +477,7 @@ def _best_candidates(objective, candidates, values):
             f"{np.flatnonzero(infeasible_labels).tolist()}; using the threshold "
             "closest to satisfying it (largest smallest margin rate - bound).",
             UndefinedMetricWarning,
-            stacklevel=4,
+            stacklevel=5,
         )
     admissible = np.where(feasible, values, -np.inf)
     return np.where(
@@ -668,7 +695,7 @@ def _warn_single_class(candidates):
             "separate them and the highest best-scoring threshold is returned "
             "(+inf, nothing positive, when the objective is flat).",
             UndefinedMetricWarning,
-            stacklevel=3,
+            stacklevel=5,
         )
 
 
@@ -816,8 +843,12 @@ def optimal_threshold(
     Returns
     -------
     threshold : float or ndarray of shape (n_labels,)
-        The best threshold, one per label for 2-D ``y_true``. ``+inf`` means that
-        predicting nothing positive is best.
+        The best threshold, one per label for 2-D ``y_true``: halfway between the
+        lowest score predicted positive and the next lower score, so that it makes
+        the optimal decisions on ``y_score`` and is robust to rounding noise (the
+        lowest score itself when everything is predicted positive; the grid value
+        with ``thresholds``). ``+inf`` means that predicting nothing positive is
+        best.
     score : float
         The objective at the returned threshold(s): averaged over labels for
         ``"macro"``, pooled for ``"micro"``.
@@ -834,13 +865,13 @@ def optimal_threshold(
     >>> y_true = [0, 0, 1, 0, 1, 1]
     >>> y_score = [0.1, 0.3, 0.35, 0.4, 0.6, 0.8]
     >>> threshold, f1 = optimal_threshold(y_true, y_score)
-    >>> float(threshold), round(float(f1), 3)
-    (0.35, 0.857)
+    >>> round(float(threshold), 3), round(float(f1), 3)
+    (0.325, 0.857)
     >>> threshold, cost = optimal_threshold(
     ...     y_true, y_score, objective="cost", fp_cost=1, fn_cost=5
     ... )
-    >>> float(threshold), round(float(cost), 3)
-    (0.35, -0.167)
+    >>> round(float(threshold), 3), round(float(cost), 3)
+    (0.325, -0.167)
     """
     objective, candidates, values = _search(
         y_true,
@@ -857,7 +888,7 @@ def optimal_threshold(
         pos_label=pos_label,
     )
     rows, score = _select(objective, candidates, values, average)
-    best = candidates.thresholds[rows, np.arange(rows.size)]
+    best = _decision_thresholds(candidates, rows)
     return (best[0] if np.ndim(y_score) == 1 else best), score
 
 

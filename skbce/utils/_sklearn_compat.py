@@ -7,6 +7,7 @@ else, so a change in scikit-learn is handled in one place.
 """
 
 from sklearn.base import _fit_context
+from sklearn.utils import _safe_indexing
 from sklearn.utils._param_validation import (
     HasMethods,
     Hidden,
@@ -16,7 +17,7 @@ from sklearn.utils._param_validation import (
     StrOptions,
     validate_params,
 )
-from sklearn.utils.validation import _check_sample_weight
+from sklearn.utils.validation import _check_method_params, _check_sample_weight
 
 __all__ = [
     "HasMethods",
@@ -25,7 +26,9 @@ __all__ = [
     "Options",
     "RealNotInt",
     "StrOptions",
+    "_check_method_params",
     "_check_sample_weight",
+    "_safe_indexing",
     "_fit_context",
     "validate_params",
 ]
