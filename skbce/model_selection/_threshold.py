@@ -449,7 +449,8 @@ class OptimalThresholdClassifier(BaseThresholdClassifier):
     >>> from sklearn.model_selection import train_test_split
     >>> from skbce import OptimalThresholdClassifier
     >>> X, y = make_classification(
-    ...     n_samples=2_000, weights=[0.9, 0.1], class_sep=0.8, random_state=0
+    ...     n_samples=2_000, n_informative=3, weights=[0.9, 0.1], class_sep=0.5,
+    ...     random_state=2,
     ... )
     >>> X_train, X_test, y_train, y_test = train_test_split(
     ...     X, y, stratify=y, random_state=0
@@ -457,11 +458,11 @@ class OptimalThresholdClassifier(BaseThresholdClassifier):
     >>> model = LogisticRegression().fit(X_train, y_train)
     >>> tuned = OptimalThresholdClassifier(LogisticRegression()).fit(X_train, y_train)
     >>> print(f"{tuned.best_threshold_:.2f}")
-    0.32
-    >>> print(f"{f1_score(y_test, model.predict(X_test)):.2f}")
-    0.51
-    >>> print(f"{f1_score(y_test, tuned.predict(X_test)):.2f}")
-    0.6
+    0.13
+    >>> print(f"F1 at 0.5: {f1_score(y_test, model.predict(X_test)):.2f}")
+    F1 at 0.5: 0.19
+    >>> print(f"F1 tuned: {f1_score(y_test, tuned.predict(X_test)):.2f}")
+    F1 tuned: 0.40
     """
 
     _parameter_constraints: dict = {
