@@ -449,7 +449,8 @@ class OptimalThresholdClassifier(BaseThresholdClassifier):
     >>> from sklearn.model_selection import train_test_split
     >>> from skbce import OptimalThresholdClassifier
     >>> X, y = make_classification(
-    ...     n_samples=2_000, n_informative=3, weights=[0.9, 0.1], class_sep=0.5,
+    ...     n_samples=2_000, n_features=10, n_informative=3, weights=[0.9, 0.1],
+    ...     class_sep=0.5,
     ...     random_state=2,
     ... )
     >>> X_train, X_test, y_train, y_test = train_test_split(
