@@ -55,57 +55,78 @@ _NON_THRESHOLDED = ("auc", "log_loss", "brier", "average_precision", "d2_")
 # ---------------------------------------------------------------------------
 
 
+# Each named objective takes the true and false positives ``tp``, ``fp`` at the
+# candidates and the totals of positives and negatives ``pos``, ``neg``
+# (broadcastable), so that ``fn = pos - tp`` and ``tn = neg - fp`` are only
+# formed where needed: the objective is evaluated at every distinct score and its
+# few array passes are a large part of the search time.
+
+
 def _safe_ratio(numerator, denominator, zero_division):
     """``numerator / denominator`` with ``zero_division`` where the denominator is 0."""
-    out = np.full(np.broadcast(numerator, denominator).shape, float(zero_division))
-    np.divide(numerator, denominator, out=out, where=denominator > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.true_divide(numerator, denominator)
+    if np.ndim(out) and not np.min(denominator) > 0:
+        out[np.broadcast_to(denominator, out.shape) == 0] = zero_division
+    elif not np.ndim(out) and not denominator > 0:
+        out = np.float64(zero_division)
     return out
 
 
-def _fbeta(tp, fp, fn, tn, *, beta, zero_division, **_):
+def _fbeta(tp, fp, pos, neg, *, beta, zero_division, **_):
+    # (1 + b^2) tp / ((1 + b^2) tp + b^2 fn + fp) = (1 + b^2) tp / (tp + fp + b^2 pos)
     beta2 = beta * beta
-    return _safe_ratio(
-        (1 + beta2) * tp, (1 + beta2) * tp + beta2 * fn + fp, zero_division
-    )
+    denominator = tp + fp
+    denominator = denominator + beta2 * pos if beta2 != 1 else denominator + pos
+    return _safe_ratio((1 + beta2) * tp, denominator, zero_division)
 
 
-def _precision(tp, fp, fn, tn, *, zero_division, **_):
+def _f1(tp, fp, pos, neg, *, zero_division, **_):
+    return _fbeta(tp, fp, pos, neg, beta=1.0, zero_division=zero_division)
+
+
+def _precision(tp, fp, pos, neg, *, zero_division, **_):
     return _safe_ratio(tp, tp + fp, zero_division)
 
 
-def _recall(tp, fp, fn, tn, *, zero_division, **_):
-    return _safe_ratio(tp, tp + fn, zero_division)
+def _recall(tp, fp, pos, neg, *, zero_division, **_):
+    return _safe_ratio(tp, np.broadcast_to(pos, np.shape(tp)), zero_division)
 
 
-def _specificity(tp, fp, fn, tn, *, zero_division, **_):
-    return _safe_ratio(tn, tn + fp, zero_division)
+def _specificity(tp, fp, pos, neg, *, zero_division, **_):
+    return _safe_ratio(neg - fp, np.broadcast_to(neg, np.shape(fp)), zero_division)
 
 
-def _youden(tp, fp, fn, tn, *, zero_division, **_):
-    return _safe_ratio(tp, tp + fn, zero_division) + _safe_ratio(tn, tn + fp, 0) - 1
+def _youden(tp, fp, pos, neg, *, zero_division, **_):
+    return _recall(tp, fp, pos, neg, zero_division=zero_division) - _safe_ratio(
+        fp, np.broadcast_to(neg, np.shape(fp)), 1 - zero_division
+    )
 
 
-def _balanced_accuracy(tp, fp, fn, tn, *, zero_division, **_):
-    return (1 + _youden(tp, fp, fn, tn, zero_division=zero_division)) / 2
+def _balanced_accuracy(tp, fp, pos, neg, *, zero_division, **_):
+    return (1 + _youden(tp, fp, pos, neg, zero_division=zero_division)) / 2
 
 
-def _accuracy(tp, fp, fn, tn, *, zero_division, **_):
-    return _safe_ratio(tp + tn, tp + fp + fn + tn, zero_division)
+def _accuracy(tp, fp, pos, neg, *, zero_division, **_):
+    correct = tp + (neg - fp)
+    return _safe_ratio(correct, np.broadcast_to(pos + neg, np.shape(correct)), 0.0)
 
 
-def _matthews(tp, fp, fn, tn, *, zero_division, **_):
-    denominator = np.sqrt((tp + fp) * (tp + fn) * (tn + fp) * (tn + fn))
+def _matthews(tp, fp, pos, neg, *, zero_division, **_):
+    fn, tn = pos - tp, neg - fp
+    denominator = np.sqrt((tp + fp) * (tp + fn) * (tn + fp) * (tn + fn), dtype=float)
     return _safe_ratio(tp * tn - fp * fn, denominator, 0.0)
 
 
-def _negative_cost(tp, fp, fn, tn, *, fp_cost, fn_cost, **_):
-    return -_safe_ratio(fp_cost * fp + fn_cost * fn, tp + fp + fn + tn, 0.0)
+def _negative_cost(tp, fp, pos, neg, *, fp_cost, fn_cost, **_):
+    cost = fp_cost * fp + fn_cost * (pos - tp)
+    return -_safe_ratio(cost, np.broadcast_to(pos + neg, np.shape(cost)), 0.0)
 
 
 # name -> element-wise function; "dice" is the F1 score under its segmentation name
 _OBJECTIVES = {
-    "f1": lambda *counts, **kw: _fbeta(*counts, **{**kw, "beta": 1.0}),
-    "dice": lambda *counts, **kw: _fbeta(*counts, **{**kw, "beta": 1.0}),
+    "f1": _f1,
+    "dice": _f1,
     "fbeta": _fbeta,
     "precision": _precision,
     "recall": _recall,
@@ -163,11 +184,11 @@ class ConstrainedObjective:
             rate: bound for rate in _RATES if (bound := getattr(self, rate)) is not None
         }
 
-    def slack(self, tp, fp, fn, tn, *, zero_division):
+    def slack(self, tp, fp, pos, neg, *, zero_division):
         """Smallest margin ``rate - bound`` over the bounds: feasible where >= 0."""
         return np.min(
             [
-                _RATES[rate](tp, fp, fn, tn, zero_division=zero_division) - bound
+                _RATES[rate](tp, fp, pos, neg, zero_division=zero_division) - bound
                 for rate, bound in self.bounds.items()
             ],
             axis=0,
@@ -261,10 +282,13 @@ class _Objective:
     options: dict
     constraint: ConstrainedObjective | None = None
 
-    def score(self, tp, fp, fn, tn):
+    def score(self, tp, fp, pos, neg):
+        """The objective at counts ``tp``, ``fp`` with totals ``pos``, ``neg``."""
         if isinstance(self.function, str):
-            return _OBJECTIVES[self.function](tp, fp, fn, tn, **self.options)
-        values = np.asarray(self.function(tp, fp, fn, tn), dtype=np.float64)
+            return _OBJECTIVES[self.function](tp, fp, pos, neg, **self.options)
+        tp, fp = np.asarray(tp, dtype=np.float64), np.asarray(fp, dtype=np.float64)
+        fn, tn = pos - tp, neg - fp
+        values = np.array(self.function(tp, fp, fn, tn), dtype=np.float64)
         if values.shape != np.shape(tp):
             raise ValueError(
                 "A callable objective must be element-wise: called on (tp, fp, fn, "
@@ -272,11 +296,12 @@ class _Objective:
             )
         return values
 
-    def slack(self, tp, fp, fn, tn):
+    def slack(self, tp, fp, pos, neg):
+        """Smallest margin of the constraint's bounds, or None when unconstrained."""
         if self.constraint is None:
             return None
         return self.constraint.slack(
-            tp, fp, fn, tn, zero_division=self.options["zero_division"]
+            tp, fp, pos, neg, zero_division=self.options["zero_division"]
         )
 
 
@@ -313,29 +338,35 @@ class _CandidateCounts:
     n_neg: np.ndarray
     exact: bool = True
 
-    def confusion(self):
-        """The four count arrays ``(tp, fp, fn, tn)``."""
-        return self.tp, self.fp, self.n_pos - self.tp, self.n_neg - self.fp
+    def counts(self):
+        """The arguments of the objectives: ``(tp, fp, n_pos, n_neg)``."""
+        return self.tp, self.fp, self.n_pos, self.n_neg
 
 
 def _sort_columns(y_true, y_score, sample_weight):
     """Sort every label's scores in decreasing order, with its weights.
 
-    Returns the sorted scores, the weights of positives and of negatives in that
-    order (all of shape (n_samples, n_labels)) and the sorting order. The order
-    within ties does not matter: tied rows are never cut apart.
+    Returns the candidate thresholds of shape (n_samples + 1, n_labels): ``+inf``
+    then the sorted scores; the weights of positives and of negatives in that
+    order (``None`` for unit weights, then the positives are a boolean array);
+    and the sorting order. The order within ties does not matter: tied rows are
+    never cut apart.
     """
+    n, n_labels = y_score.shape
     order = np.argsort(y_score, axis=0)[::-1]
-    sorted_score = np.take_along_axis(y_score, order, axis=0)
-    sorted_true = np.take_along_axis(y_true, order, axis=0)
-    if sample_weight is None:
-        pos_weight = sorted_true.view(np.uint8)
-        neg_weight = None
+    thresholds = np.empty((n + 1, n_labels), dtype=y_score.dtype)
+    thresholds[0] = np.inf
+    if n_labels == 1:  # plain indexing gathers faster than take_along_axis
+        np.take(y_score[:, 0], order[:, 0], out=thresholds[1:, 0])
+        sorted_true = y_true[order[:, 0]]
     else:
-        sorted_weight = sample_weight[order]
-        pos_weight = np.where(sorted_true, sorted_weight, 0.0)
-        neg_weight = sorted_weight - pos_weight
-    return sorted_score, pos_weight, neg_weight, order
+        thresholds[1:] = np.take_along_axis(y_score, order, axis=0)
+        sorted_true = np.take_along_axis(y_true, order, axis=0)
+    if sample_weight is None:
+        return thresholds, sorted_true, None, order
+    sorted_weight = sample_weight[order]
+    pos_weight = np.where(sorted_true, sorted_weight, 0.0)
+    return thresholds, pos_weight, sorted_weight - pos_weight, order
 
 
 def _cumulative_counts(pos_weight, neg_weight, tp_offset=0, fp_offset=0):
@@ -344,11 +375,14 @@ def _cumulative_counts(pos_weight, neg_weight, tp_offset=0, fp_offset=0):
     Row 0 is the state before the first sample (the offsets: the counts of the
     samples scoring above this block, zero for a full sweep), row ``k`` the state
     after ``k`` samples. ``neg_weight=None`` means unit weights (then
-    ``fp = k - tp``). A two-pass search (per-chunk histograms, then an exact sweep
+    ``fp = k - tp``) and boolean ``pos_weight``. A two-pass search (per-chunk histograms, then an exact sweep
     inside the winning bins) passes the counts above a bin as offsets.
     """
     n, n_labels = pos_weight.shape
-    dtype = np.int64 if neg_weight is None else np.float64
+    if neg_weight is not None:
+        dtype = np.float64
+    else:  # unit weights: integer counts, int32 (cheaper) while they fit
+        dtype = np.int32 if n < np.iinfo(np.int32).max else np.int64
     tp = np.empty((n + 1, n_labels), dtype=dtype)
     tp[0] = 0
     np.cumsum(pos_weight, axis=0, dtype=dtype, out=tp[1:])
@@ -358,9 +392,9 @@ def _cumulative_counts(pos_weight, neg_weight, tp_offset=0, fp_offset=0):
         fp = np.empty((n + 1, n_labels), dtype=dtype)
         fp[0] = 0
         np.cumsum(neg_weight, axis=0, dtype=dtype, out=fp[1:])
-    if np.any(tp_offset):
+    if not np.all(np.equal(tp_offset, 0)):
         tp += tp_offset
-    if np.any(fp_offset):
+    if not np.all(np.equal(fp_offset, 0)):
         fp += fp_offset
     return tp, fp
 
@@ -377,15 +411,12 @@ def _tie_ends(sorted_score):
 
 def _exact_candidates(y_true, y_score, sample_weight):
     """Counts at every distinct score of every label, after a first row ``+inf``."""
-    sorted_score, pos_weight, neg_weight, order = _sort_columns(
+    thresholds, pos_weight, neg_weight, order = _sort_columns(
         y_true, y_score, sample_weight
     )
     tp, fp = _cumulative_counts(pos_weight, neg_weight)
-    thresholds = np.empty(tp.shape, dtype=y_score.dtype)
-    thresholds[0] = np.inf
-    thresholds[1:] = sorted_score
     candidates = _CandidateCounts(
-        thresholds, tp, fp, _tie_ends(sorted_score), tp[-1].copy(), fp[-1].copy()
+        thresholds, tp, fp, _tie_ends(thresholds[1:]), tp[-1].copy(), fp[-1].copy()
     )
     return candidates, order
 
@@ -454,8 +485,8 @@ def _decision_thresholds(candidates, rows):
 
 def _objective_values(objective, candidates):
     """Objective at every candidate; ``-inf`` on rows no threshold can reach."""
-    values = objective.score(*candidates.confusion())
-    values[~candidates.is_cut] = -np.inf
+    values = objective.score(*candidates.counts())
+    np.copyto(values, -np.inf, where=~candidates.is_cut)
     return values
 
 
@@ -465,7 +496,7 @@ def _best_candidates(objective, candidates, values):
     Constrained objectives only admit feasible rows; where no row is feasible the
     row closest to feasibility is used, with a warning.
     """
-    slack = objective.slack(*candidates.confusion())
+    slack = objective.slack(*candidates.counts())
     if slack is None:
         return np.argmax(values, axis=0)
     slack[~candidates.is_cut] = -np.inf
@@ -509,8 +540,8 @@ def _group_mean_values(objective, y_true, sample_weight, groups, order):
         fp_after = _within_group_cumsum(neg, group)
         tp_before, fp_before = tp_after - pos, fp_after - neg
         p, q = n_pos[group], n_neg[group]
-        after = objective.score(tp_after, fp_after, p - tp_after, q - fp_after)
-        before = objective.score(tp_before, fp_before, p - tp_before, q - fp_before)
+        after = objective.score(tp_after, fp_after, p, q)
+        before = objective.score(tp_before, fp_before, p, q)
         zeros = np.zeros(n_groups)
         values[0, j] = objective.score(zeros, zeros, n_pos, n_neg).sum()
         np.cumsum(after - before, out=values[1:, j])
@@ -546,12 +577,7 @@ def _micro_coordinate_ascent(objective, candidates, start_rows):
     rows = np.array(start_rows)
     tp_total = tp[rows, labels].sum()
     fp_total = fp[rows, labels].sum()
-    start = objective.score(
-        *(
-            np.array([x])
-            for x in (tp_total, fp_total, n_pos - tp_total, n_neg - fp_total)
-        )
-    )
+    start = objective.score(np.array([tp_total]), np.array([fp_total]), n_pos, n_neg)
     history = [float(start[0])]
     for _ in range(_MAX_COORDINATE_PASSES):
         changed = False
@@ -989,9 +1015,9 @@ def threshold_curve(
 
 def _curves(candidates, values, zero_division):
     """One Bunch per label with the reachable rows of the candidate table."""
-    tp, fp, fn, tn = candidates.confusion()
-    precision = _precision(tp, fp, fn, tn, zero_division=zero_division)
-    recall = _recall(tp, fp, fn, tn, zero_division=zero_division)
+    tp, fp, n_pos, n_neg = candidates.counts()
+    precision = _precision(tp, fp, n_pos, n_neg, zero_division=zero_division)
+    recall = _recall(tp, fp, n_pos, n_neg, zero_division=zero_division)
     curves = []
     for j in range(tp.shape[1]):
         cut = candidates.is_cut[:, j]
