@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from sklearn.base import clone
 from sklearn.datasets import make_classification
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
@@ -37,25 +38,38 @@ def best_time(function, repeat):
     return min(times), result
 
 
-def bench_tuner(n_train=200_000, n_test=100_000, repeat=2):
+def bench_tuner(n_train=200_000, n_test=100_000, repeat=3):
     X, y = make_classification(
         n_samples=n_train + n_test,
         n_features=20,
         n_informative=6,
         weights=[0.97, 0.03],
         class_sep=0.8,
-        flip_y=0.01,
+        flip_y=0.0,
         random_state=0,
     )
     X_train, y_train = X[:n_train], y[:n_train]
     X_test, y_test = X[n_train:], y[n_train:]
     folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
-    estimator = LogisticRegression(max_iter=1_000)
+    estimator = LogisticRegression(solver="newton-cholesky")
 
     ours = OptimalThresholdClassifier(estimator, objective="f1", cv=folds)
     sklearn_tuner = TunedThresholdClassifierCV(estimator, scoring="f1", cv=folds)
-    t_ours, ours = best_time(lambda: ours.fit(X_train, y_train), repeat)
-    t_sk, sklearn_tuner = best_time(lambda: sklearn_tuner.fit(X_train, y_train), repeat)
+
+    def shared_fits():
+        # the six fits both tuners make: one per fold, one refit on all rows
+        for train, _ in folds.split(X_train, y_train):
+            clone(estimator).fit(X_train[train], y_train[train])
+        clone(estimator).fit(X_train, y_train)
+
+    # interleaved rounds, best of each: the machine is shared and noisy
+    t_fits = t_ours = t_sk = np.inf
+    for _ in range(repeat):
+        t_fits = min(t_fits, best_time(shared_fits, 1)[0])
+        t, ours = best_time(lambda: ours.fit(X_train, y_train), 1)
+        t_ours = min(t_ours, t)
+        t, sklearn_tuner = best_time(lambda: sklearn_tuner.fit(X_train, y_train), 1)
+        t_sk = min(t_sk, t)
     f1_ours = f1_score(y_test, ours.predict(X_test))
     f1_sk = f1_score(y_test, sklearn_tuner.predict(X_test))
 
@@ -67,6 +81,11 @@ def bench_tuner(n_train=200_000, n_test=100_000, repeat=2):
     print(
         f"    sklearn TunedThresholdClassifierCV fit {t_sk:7.3f} s  "
         f"threshold {sklearn_tuner.best_threshold_:.4f}  held-out F1 {f1_sk:.4f}"
+    )
+    print(f"    the 6 LogisticRegression fits alone     {t_fits:7.3f} s")
+    print(
+        f"    tuning beyond the fits: skbce {t_ours - t_fits:.3f} s, "
+        f"sklearn {t_sk - t_fits:.3f} s"
     )
     print(
         f"    speed-up {t_sk / t_ours:.2f}x (target >= 3x); "
