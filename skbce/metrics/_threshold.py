@@ -712,14 +712,14 @@ def _check_grid(thresholds, y_score):
     return np.sort(grid)[::-1]
 
 
-def _warn_single_class(candidates):
-    one_class = (candidates.n_pos <= 0) | (candidates.n_neg <= 0)
-    if one_class.any():
+def _warn_no_positives(candidates):
+    no_positives = candidates.n_pos <= 0
+    if no_positives.any():
         warnings.warn(
-            f"Label(s) {np.flatnonzero(one_class).tolist()} have only one class "
-            "(no positives or no negatives) in y_true: the objective cannot "
-            "separate them and the highest best-scoring threshold is returned "
-            "(+inf, nothing positive, when the objective is flat).",
+            f"Label(s) {np.flatnonzero(no_positives).tolist()} have no positive "
+            "samples in y_true: the objective has nothing to find, and the highest "
+            "best-scoring threshold is returned (+inf, nothing positive, when the "
+            "objective is flat).",
             UndefinedMetricWarning,
             stacklevel=5,
         )
@@ -767,7 +767,7 @@ def _search(
         groups=groups,
         grid=_check_grid(thresholds, y_score),
     )
-    _warn_single_class(candidates)
+    _warn_no_positives(candidates)
     return objective, candidates, values
 
 
