@@ -63,14 +63,17 @@ _NON_THRESHOLDED = ("auc", "log_loss", "brier", "average_precision", "d2_")
 
 
 def _safe_ratio(numerator, denominator, zero_division):
-    """``numerator / denominator`` with ``zero_division`` where the denominator is 0."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = np.true_divide(numerator, denominator)
-    if np.ndim(out) and not np.min(denominator) > 0:
-        out[np.broadcast_to(denominator, out.shape) == 0] = zero_division
-    elif not np.ndim(out) and not denominator > 0:
-        out = np.float64(zero_division)
-    return out
+    """``numerator / denominator`` with ``zero_division`` where the denominator is 0.
+
+    Never divides by zero: besides the values, a 0/0 would leave the processor's
+    invalid-operation flag set, which NumPy later reports from unrelated code.
+    """
+    if np.min(denominator) > 0:  # the common case: one pass
+        return np.true_divide(numerator, denominator)
+    shape = np.broadcast_shapes(np.shape(numerator), np.shape(denominator))
+    out = np.full(shape, float(zero_division))
+    np.divide(numerator, denominator, out=out, where=denominator > 0)
+    return out[()] if out.ndim == 0 else out
 
 
 def _fbeta(tp, fp, pos, neg, *, beta, zero_division, **_):
