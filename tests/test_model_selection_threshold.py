@@ -325,3 +325,17 @@ def test_optimal_threshold_classifier_held_out_f1_vs_sklearn():
     f1_ours = f1_score(y_test, ours.fit(X_train, y_train).predict(X_test))
     f1_theirs = f1_score(y_test, theirs.fit(X_train, y_train).predict(X_test))
     assert f1_ours >= f1_theirs
+
+
+def test_optimal_threshold_classifier_failed_fit_keeps_fitted_state(binary_data):
+    """Check that a failing fit leaves the previously fitted model unchanged."""
+    X, y = binary_data
+    model = OptimalThresholdClassifier(LogisticRegression(), cv=3).fit(X, y)
+    threshold, estimator = model.best_threshold_, model.estimator_
+    X_bad = X.copy()
+    X_bad[0, 0] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        model.fit(X_bad, y)
+    with pytest.raises(ValueError, match="Unknown objective"):
+        model.set_params(objective="f_1").fit(X, y)
+    assert model.best_threshold_ == threshold and model.estimator_ is estimator

@@ -378,8 +378,9 @@ def _cumulative_counts(pos_weight, neg_weight, tp_offset=0, fp_offset=0):
     Row 0 is the state before the first sample (the offsets: the counts of the
     samples scoring above this block, zero for a full sweep), row ``k`` the state
     after ``k`` samples. ``neg_weight=None`` means unit weights (then
-    ``fp = k - tp``) and boolean ``pos_weight``. A two-pass search (per-chunk histograms, then an exact sweep
-    inside the winning bins) passes the counts above a bin as offsets.
+    ``pos_weight`` is boolean and ``fp = k - tp``). A two-pass search (per-chunk
+    histograms, then an exact sweep inside the winning bins) passes the counts
+    above a bin as offsets.
     """
     n, n_labels = pos_weight.shape
     if neg_weight is not None:

@@ -155,6 +155,58 @@ def _fold_objectives(objective, curves, y_true, y_score, sample_weight, folds):
     return results
 
 
+def _warn_missing_positives(y_true, folds, average):
+    """Warn about labels without positives in some (or every) validation fold."""
+    has_positives = np.stack(
+        [y_true[folds == k].any(axis=0) for k in range(folds.max() + 1)]
+    )
+    if has_positives.all():
+        return
+    labels = np.flatnonzero(~has_positives.all(axis=0)).tolist()
+    never = np.flatnonzero(~has_positives.any(axis=0)).tolist()
+    message = (
+        f"Label(s) {labels} have no positive samples in some validation fold: "
+        "their per-fold objective is NaN there and the threshold is chosen on "
+        "the pooled held-out scores."
+    )
+    if never and average == "macro":
+        message += (
+            f" Label(s) {never} have no positives in any validation fold: their "
+            "threshold falls back to the default cut (0.5 for probabilities, 0 "
+            "for decision values)."
+        )
+    warnings.warn(message, UndefinedMetricWarning, stacklevel=5)
+
+
+def _tune_thresholds(
+    objective, y_true, y_score, sample_weight, *, folds, grid, average, default_cut
+):
+    """Exact search on pooled held-out scores, with the per-fold curves.
+
+    Returns the thresholds (one per label), the best score and one curve dict per
+    label. With ``average="macro"``, a label without any held-out positive gets
+    ``default_cut``: its search has no positive to find.
+    """
+    _warn_missing_positives(y_true, folds, average)
+    candidates, values = _search_table(
+        y_true, y_score, sample_weight, objective, grid=_check_grid(grid, y_score)
+    )
+    rows, best_score = _select(objective, candidates, values, average)
+    best = _decision_thresholds(candidates, rows).astype(np.float64)
+    if average == "macro":
+        best[~y_true.any(axis=0)] = default_cut
+
+    curves = _curves(candidates, values, zero_division=0.0)
+    fold_values = _fold_objectives(
+        objective, curves, y_true, y_score, sample_weight, folds
+    )
+    results = [
+        {**curve, "fold_objective": per_fold}
+        for curve, per_fold in zip(curves, fold_values)
+    ]
+    return best, best_score, results
+
+
 class BaseThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
     """Base class of classifiers that set their decision thresholds.
 
@@ -568,15 +620,20 @@ class OptimalThresholdClassifier(BaseThresholdClassifier):
 
         if multilabel:
             y_true = np.asarray(y) == 1
-            self.classes_ = np.arange(y_true.shape[1])
+            classes = np.arange(y_true.shape[1])
         else:
-            self.classes_ = np.unique(y)
-            y_true = (np.asarray(y) == self.classes_[1])[:, None]
-
+            classes = np.unique(y)
+            y_true = (np.asarray(y) == classes[1])[:, None]
         if cv == "prefit":
+            if not multilabel and not np.array_equal(self.estimator.classes_, classes):
+                raise ValueError(
+                    f"The prefit estimator's classes {self.estimator.classes_} "
+                    f"differ from the classes of y {classes}."
+                )
             splits = [(None, np.arange(_num_samples(X)))]
         else:
             splits = list(cv.split(X, y, **split_params))
+
         fitted = Parallel(n_jobs=self.n_jobs)(
             delayed(_fit_and_score_fold)(
                 self.estimator if cv == "prefit" else clone(self.estimator),
@@ -590,79 +647,34 @@ class OptimalThresholdClassifier(BaseThresholdClassifier):
             )
             for train, test in splits
         )
-
         if cv == "prefit":
-            self.estimator_ = self.estimator
+            estimator = self.estimator
         elif self.refit:
-            self.estimator_ = clone(self.estimator).fit(X, y, **fit_params)
+            estimator = clone(self.estimator).fit(X, y, **fit_params)
         else:
-            self.estimator_ = fitted[0][0]
-        if not multilabel and cv == "prefit":
-            if not np.array_equal(self.estimator_.classes_, self.classes_):
-                raise ValueError(
-                    f"The prefit estimator's classes {self.estimator_.classes_} "
-                    f"differ from the classes of y {self.classes_}."
-                )
-        self.response_method_ = method
+            estimator = fitted[0][0]
 
         test = np.concatenate([test for _, test in splits])
-        folds = np.repeat(np.arange(len(splits)), [len(t) for _, t in splits])
-        y_score = np.vstack([scores for _, scores in fitted])
-        y_true = y_true[test]
-        weight = None if sample_weight is None else sample_weight[test]
-        self._search(objective, y_true, y_score, weight, folds, method, multilabel)
-        return self
-
-    def _search(
-        self, objective, y_true, y_score, sample_weight, folds, method, multilabel
-    ):
-        """Set best_threshold_, best_score_ and cv_results_ from held-out scores."""
-        self._warn_missing_positives(y_true, folds)
-        candidates, values = _search_table(
-            y_true,
-            y_score,
-            sample_weight,
+        best, best_score, results = _tune_thresholds(
             objective,
-            grid=_check_grid(self.thresholds, y_score),
+            y_true[test],
+            np.vstack([scores for _, scores in fitted]),
+            None if sample_weight is None else sample_weight[test],
+            folds=np.repeat(np.arange(len(splits)), [len(t) for _, t in splits]),
+            grid=self.thresholds,
+            average=self.average,
+            default_cut=_DEFAULT_CUT[method],
         )
-        rows, self.best_score_ = _select(objective, candidates, values, self.average)
-        best = _decision_thresholds(candidates, rows).astype(np.float64)
-        no_positives = ~y_true.any(axis=0)
-        best[no_positives] = _DEFAULT_CUT[method]
-
-        curves = _curves(candidates, values, zero_division=0.0)
-        fold_values = _fold_objectives(
-            objective, curves, y_true, y_score, sample_weight, folds
-        )
-        results = [
-            {**curve, "fold_objective": per_fold}
-            for curve, per_fold in zip(curves, fold_values)
-        ]
+        # all computed: only now change the fitted state
+        self.classes_ = classes
+        self.estimator_ = estimator
+        self.response_method_ = method
+        self.best_score_ = best_score
         if multilabel:
             self.best_threshold_, self.cv_results_ = best, results
         else:
             self.best_threshold_, self.cv_results_ = float(best[0]), results[0]
-
-    def _warn_missing_positives(self, y_true, folds):
-        has_positives = np.stack(
-            [y_true[folds == k].any(axis=0) for k in range(folds.max() + 1)]
-        )
-        if has_positives.all():
-            return
-        labels = np.flatnonzero(~has_positives.all(axis=0)).tolist()
-        fallback = np.flatnonzero(~has_positives.any(axis=0)).tolist()
-        message = (
-            f"Label(s) {labels} have no positive samples in some validation fold: "
-            "their per-fold objective is NaN there and the threshold is chosen on "
-            "the pooled held-out scores."
-        )
-        if fallback:
-            message += (
-                f" Label(s) {fallback} have no positives in any validation fold: "
-                "their threshold falls back to the default cut (0.5 for "
-                "probabilities, 0 for decision values)."
-            )
-        warnings.warn(message, UndefinedMetricWarning, stacklevel=4)
+        return self
 
     def get_metadata_routing(self):
         """Get metadata routing of this object.
