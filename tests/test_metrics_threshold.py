@@ -21,6 +21,7 @@ from skbce.metrics._threshold import (
     _exact_candidates,
     _micro_coordinate_ascent,
     _resolve_objective,
+    _samples_coordinate_ascent,
 )
 
 
@@ -227,6 +228,45 @@ def test_micro_coordinate_ascent_never_decreases(rng):
             assert micro_f1(trial) <= history[-1] + 1e-12
 
 
+@pytest.mark.parametrize("weighted", [False, True])
+def test_samples_coordinate_ascent_never_decreases(weighted, rng):
+    """Check "samples": the value is sklearn's, climbs, beats any shared threshold."""
+    Y = (rng.random((120, 4)) < [0.1, 0.3, 0.5, 0.2]).astype(int)
+    S = np.clip(Y * rng.uniform(0.1, 0.6, 4) + rng.random(Y.shape), 0, 2).round(2)
+    weight = rng.random(120) if weighted else None
+    thresholds, score = optimal_threshold(Y, S, average="samples", sample_weight=weight)
+
+    def samples_f1(t):
+        return f1_score(
+            Y,
+            (S >= t).astype(int),
+            average="samples",
+            sample_weight=weight,
+            zero_division=0,
+        )
+
+    assert score == pytest.approx(samples_f1(thresholds), rel=1e-12)
+    best_global = max(samples_f1(t) for t in np.append(np.unique(S), np.inf))
+    assert score >= best_global - 1e-12
+
+    objective = _resolve_objective(
+        "f1", beta=1.0, fp_cost=1.0, fn_cost=1.0, zero_division=0.0
+    )
+    candidates, _ = _exact_candidates(Y == 1, S, None)
+    start = np.zeros(4, dtype=int)
+    rows, history = _samples_coordinate_ascent(
+        objective, candidates, Y == 1, weight, start
+    )
+    assert np.all(np.diff(history) > 0)
+    final = candidates.thresholds[rows, np.arange(4)]
+    assert history[-1] == pytest.approx(samples_f1(final), rel=1e-12)
+    for j in range(4):
+        for t in np.append(np.unique(S[:, j]), np.inf):
+            trial = final.copy()
+            trial[j] = t
+            assert samples_f1(trial) <= history[-1] + 1e-12
+
+
 def test_optimal_threshold_micro_equals_binary_for_one_label(rng):
     """Check that micro averaging of a single label is the binary search."""
     y_true, y_score = _tied_problem(rng)
@@ -361,3 +401,5 @@ def test_optimal_threshold_bad_input():
         optimal_threshold([0, 1], [0.1, np.nan])
     with pytest.raises(ValueError, match="cannot be combined"):
         optimal_threshold([0, 1], [0.1, 0.2], groups=[0, 0], average="micro")
+    with pytest.raises(ValueError, match="average='samples' .* cannot be combined"):
+        optimal_threshold([0, 1], [0.1, 0.2], average="samples", thresholds=5)

@@ -98,7 +98,7 @@ def test_optimal_threshold_classifier_multilabel_matches_per_label_search(
     oof = np.zeros(Y.shape)
     for train, test in folds:
         oof[test] = clone(estimator).fit(X[train], Y[train]).predict_proba(X[test])
-    for average in ["macro", "micro"]:
+    for average in ["macro", "micro", "samples"]:
         model = OptimalThresholdClassifier(estimator, cv=folds, average=average)
         model.fit(X, Y)
         thresholds, score = optimal_threshold(Y, oof, average=average)
@@ -161,6 +161,17 @@ def test_optimal_threshold_classifier_holdout_and_refit_false(binary_data):
     assert not np.allclose(model.estimator_.coef_, LogisticRegression().fit(X, y).coef_)
     with pytest.raises(ValueError, match="When cv has several folds, refit cannot be"):
         OptimalThresholdClassifier(LogisticRegression(), refit=False).fit(X, y)
+
+
+def test_optimal_threshold_classifier_grid(binary_data):
+    """Check that a thresholds grid restricts the search to the grid."""
+    X, y = binary_data
+    grid = np.linspace(0.05, 0.95, 19)
+    model = OptimalThresholdClassifier(LogisticRegression(), thresholds=grid, cv=3)
+    model.fit(X, y)
+    assert model.best_threshold_ in grid
+    np.testing.assert_allclose(model.cv_results_["thresholds"], grid[::-1])
+    assert model.best_score_ == model.cv_results_["objective"].max()
 
 
 def test_optimal_threshold_classifier_decision_function(binary_data):

@@ -340,6 +340,7 @@ class _CandidateCounts:
     n_pos: np.ndarray
     n_neg: np.ndarray
     exact: bool = True
+    order: np.ndarray | None = None
 
     def counts(self):
         """The arguments of the objectives: ``(tp, fp, n_pos, n_neg)``."""
@@ -420,7 +421,13 @@ def _exact_candidates(y_true, y_score, sample_weight):
     )
     tp, fp = _cumulative_counts(pos_weight, neg_weight)
     candidates = _CandidateCounts(
-        thresholds, tp, fp, _tie_ends(thresholds[1:]), tp[-1].copy(), fp[-1].copy()
+        thresholds,
+        tp,
+        fp,
+        _tie_ends(thresholds[1:]),
+        tp[-1].copy(),
+        fp[-1].copy(),
+        order=order,
     )
     return candidates, order
 
@@ -520,17 +527,22 @@ def _best_candidates(objective, candidates, values):
     )
 
 
-def _group_mean_values(objective, y_true, sample_weight, groups, order):
+def _group_mean_values(
+    objective, y_true, sample_weight, groups, order, group_weight=None
+):
     """Objective averaged over groups (e.g. mean Dice per image) at every row.
 
     Walking down the sorted scores, sample ``i`` only changes the counts of its
     own group, so the mean over groups moves by ``(f(after) - f(before)) /
     n_groups``; a cumulative sum of these increments gives the exact curve in
-    O(n log n).
+    O(n log n). ``group_weight`` (indexed by the sorted unique groups) turns the
+    mean into a weighted mean.
     """
     n, n_labels = y_true.shape
     _, groups = np.unique(groups, return_inverse=True)
     n_groups = groups.max() + 1
+    if group_weight is None:
+        group_weight = np.ones(n_groups)
     weight = np.ones(n) if sample_weight is None else sample_weight
     values = np.empty((n + 1, n_labels))
     for j in range(n_labels):
@@ -547,10 +559,10 @@ def _group_mean_values(objective, y_true, sample_weight, groups, order):
         after = objective.score(tp_after, fp_after, p, q)
         before = objective.score(tp_before, fp_before, p, q)
         zeros = np.zeros(n_groups)
-        values[0, j] = objective.score(zeros, zeros, n_pos, n_neg).sum()
-        np.cumsum(after - before, out=values[1:, j])
+        values[0, j] = group_weight @ objective.score(zeros, zeros, n_pos, n_neg)
+        np.cumsum((after - before) * group_weight[group], out=values[1:, j])
         values[1:, j] += values[0, j]
-    return values / n_groups
+    return values / group_weight.sum()
 
 
 def _within_group_cumsum(values, group):
@@ -624,12 +636,102 @@ def _best_global_rows(objective, candidates):
     return rows[best]
 
 
-def _select(objective, candidates, values, average):
-    """Best row per label and the averaged objective there."""
+def _best_global_rows_samples(objective, candidates, y_true, sample_weight):
+    """Rows of the best single threshold for the "samples" average.
+
+    Flattened, every (sample, label) pair is one element and every sample a
+    group: the samples average is then the group mean of the objective, which
+    the exact group sweep evaluates at every threshold.
+    """
+    n, n_labels = y_true.shape
+    y_flat = y_true.reshape(-1, 1)
+    # the scores in sample order, from the table's sorted rows
+    scores = np.empty(y_true.shape, dtype=candidates.thresholds.dtype)
+    np.put_along_axis(scores, candidates.order, candidates.thresholds[1:], axis=0)
+    flat, order = _exact_candidates(y_flat, scores.reshape(-1, 1), None)
+    values = _group_mean_values(
+        objective,
+        y_flat,
+        None,
+        np.repeat(np.arange(n), n_labels),
+        order,
+        group_weight=sample_weight,
+    )
+    values[~flat.is_cut] = -np.inf
+    best = flat.thresholds[np.argmax(values[:, 0]), 0]
+    return _rows_at(candidates, np.array([best]))[0]
+
+
+def _samples_coordinate_ascent(objective, candidates, y_true, sample_weight, start):
+    """Exact coordinate ascent on the "samples" average of the objective.
+
+    For one label at a time, with the decisions of the other labels fixed, each
+    sample's objective over its labels only changes when its own score for that
+    label crosses the threshold; a cumulative sum of these changes, in the
+    label's sorted order, gives the exact average at every candidate. A label's
+    threshold moves only on strict improvement, until a pass changes nothing.
+
+    Returns the final rows and the average objective at the start and after every
+    accepted step (never decreasing).
+    """
+    n, n_labels = y_true.shape
+    order = candidates.order
+    weight = np.ones(n) if sample_weight is None else sample_weight
+    total_weight = weight.sum()
+    n_pos = y_true.sum(axis=1)
+    n_neg = n_labels - n_pos
+    rows = np.array(start)
+    decided = np.zeros((n, n_labels), dtype=bool)
+    for j in range(n_labels):
+        decided[order[: rows[j], j], j] = True
+    tp = (decided & y_true).sum(axis=1)
+    fp = (decided & ~y_true).sum(axis=1)
+    history = [float(weight @ objective.score(tp, fp, n_pos, n_neg) / total_weight)]
+    for _ in range(_MAX_COORDINATE_PASSES):
+        changed = False
+        for j in range(n_labels):
+            positive = y_true[:, j]
+            tp_rest = tp - (decided[:, j] & positive)
+            fp_rest = fp - (decided[:, j] & ~positive)
+            base = objective.score(tp_rest, fp_rest, n_pos, n_neg)
+            flip = objective.score(
+                tp_rest + positive, fp_rest + ~positive, n_pos, n_neg
+            )
+            curve = np.empty(n + 1)
+            curve[0] = weight @ base
+            np.cumsum((weight * (flip - base))[order[:, j]], out=curve[1:])
+            curve[1:] += curve[0]
+            curve /= total_weight
+            curve[~candidates.is_cut[:, j]] = -np.inf
+            best = int(np.argmax(curve))
+            if best != rows[j] and curve[best] > curve[rows[j]]:
+                rows[j] = best
+                decided[:, j] = False
+                decided[order[:best, j], j] = True
+                tp = tp_rest + (decided[:, j] & positive)
+                fp = fp_rest + (decided[:, j] & ~positive)
+                history.append(float(curve[best]))
+                changed = True
+        if not changed:
+            break
+    return rows, history
+
+
+def _select(objective, candidates, values, average, y_true=None, sample_weight=None):
+    """Best row per label and the averaged objective there.
+
+    ``"samples"`` needs the exact table and the 2-D boolean ``y_true``.
+    """
     labels = np.arange(candidates.tp.shape[1])
     if average == "micro" and labels.size > 1:
         rows, history = _micro_coordinate_ascent(
             objective, candidates, _best_global_rows(objective, candidates)
+        )
+        return rows, history[-1]
+    if average == "samples":
+        start = _best_global_rows_samples(objective, candidates, y_true, sample_weight)
+        rows, history = _samples_coordinate_ascent(
+            objective, candidates, y_true, sample_weight, start
         )
         return rows, history[-1]
     rows = _best_candidates(objective, candidates, values)
@@ -729,6 +831,22 @@ def _warn_no_positives(candidates):
         )
 
 
+def _check_combination(objective, average, groups, thresholds):
+    """Refuse the combinations of options the search does not define."""
+    if groups is not None and (objective.constraint is not None or average != "macro"):
+        raise ValueError(
+            "groups averages a plain objective over groups; it cannot be "
+            "combined with constrained(...) or average='micro'/'samples'."
+        )
+    if average == "samples" and (
+        objective.constraint is not None or thresholds is not None
+    ):
+        raise ValueError(
+            "average='samples' searches every distinct score of plain objectives; "
+            "it cannot be combined with constrained(...) or a thresholds grid."
+        )
+
+
 def _search(
     y_true,
     y_score,
@@ -758,11 +876,7 @@ def _search(
     if groups is not None:
         groups = column_or_1d(groups)
         check_consistent_length(y_score, groups)
-        if objective.constraint is not None or average == "micro":
-            raise ValueError(
-                "groups averages a plain objective over groups; it cannot be "
-                "combined with constrained(...) or average='micro'."
-            )
+    _check_combination(objective, average, groups, thresholds)
     candidates, values = _search_table(
         y_true,
         y_score,
@@ -772,7 +886,7 @@ def _search(
         grid=_check_grid(thresholds, y_score),
     )
     _warn_no_positives(candidates)
-    return objective, candidates, values
+    return objective, candidates, values, y_true, sample_weight
 
 
 _COMMON_PARAMS = {
@@ -791,7 +905,7 @@ _COMMON_PARAMS = {
 
 
 @validate_params(
-    {**_COMMON_PARAMS, "average": [StrOptions({"macro", "micro"})]},
+    {**_COMMON_PARAMS, "average": [StrOptions({"macro", "micro", "samples"})]},
     prefer_skip_nested_validation=True,
 )
 def optimal_threshold(
@@ -851,16 +965,18 @@ def optimal_threshold(
     zero_division : float in [0, 1], default=0.0
         Value of a ratio whose denominator is zero (e.g. the F1 score when there
         are no positives, true or predicted).
-    average : {"macro", "micro"}, default="macro"
+    average : {"macro", "micro", "samples"}, default="macro"
         Multi-label only. ``"macro"``: each label gets the threshold maximizing its
         own objective, and the score is the mean over labels. ``"micro"``: the
         thresholds jointly maximize the objective of the counts pooled over labels,
         by exact coordinate ascent over labels started from the best single
-        threshold shared by all labels.
+        threshold shared by all labels. ``"samples"``: the same ascent on the
+        mean over samples of each sample's objective over its labels (weighted by
+        ``sample_weight``; no constraints or grids).
     groups : array-like of shape (n_samples,), default=None
         Average the objective over groups (e.g. pixels grouped by image, for the
         mean Dice per image) instead of pooling all samples; each group counts
-        once. Not available with ``average="micro"`` or constrained objectives.
+        once. Only with ``average="macro"`` and unconstrained objectives.
     thresholds : int or array-like, default=None
         None searches exactly. An int searches that many evenly spaced thresholds
         between each label's smallest and largest score; an array searches these
@@ -881,7 +997,8 @@ def optimal_threshold(
         best.
     score : float
         The objective at the returned threshold(s): averaged over labels for
-        ``"macro"``, pooled for ``"micro"``.
+        ``"macro"``, pooled for ``"micro"``, averaged over samples for
+        ``"samples"``.
 
     See Also
     --------
@@ -903,7 +1020,7 @@ def optimal_threshold(
     >>> round(float(threshold), 3), round(float(cost), 3)
     (0.325, -0.167)
     """
-    objective, candidates, values = _search(
+    objective, candidates, values, y_true, sample_weight = _search(
         y_true,
         y_score,
         objective=objective,
@@ -917,7 +1034,7 @@ def optimal_threshold(
         sample_weight=sample_weight,
         pos_label=pos_label,
     )
-    rows, score = _select(objective, candidates, values, average)
+    rows, score = _select(objective, candidates, values, average, y_true, sample_weight)
     best = _decision_thresholds(candidates, rows)
     return (best[0] if np.ndim(y_score) == 1 else best), score
 
@@ -999,7 +1116,7 @@ def threshold_curve(
     >>> curve.recall
     array([0. , 0.5, 1. , 1. ])
     """
-    _, candidates, values = _search(
+    _, candidates, values, _, _ = _search(
         y_true,
         y_score,
         objective=objective,

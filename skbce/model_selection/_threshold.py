@@ -34,6 +34,7 @@ from sklearn.utils.validation import _num_samples, check_is_fitted, has_fit_para
 
 from ..metrics._threshold import (
     ConstrainedObjective,
+    _check_combination,
     _check_grid,
     _curves,
     _decision_thresholds,
@@ -191,7 +192,9 @@ def _tune_thresholds(
     candidates, values = _search_table(
         y_true, y_score, sample_weight, objective, grid=_check_grid(grid, y_score)
     )
-    rows, best_score = _select(objective, candidates, values, average)
+    rows, best_score = _select(
+        objective, candidates, values, average, y_true, sample_weight
+    )
     best = _decision_thresholds(candidates, rows).astype(np.float64)
     if average == "macro":
         best[~y_true.any(axis=0)] = default_cut
@@ -414,11 +417,12 @@ class OptimalThresholdClassifier(BaseThresholdClassifier):
     fn_cost : float >= 0, default=1.0
         Cost of a false negative for ``objective="cost"``.
 
-    average : {"macro", "micro"}, default="macro"
+    average : {"macro", "micro", "samples"}, default="macro"
         Multi-label only. ``"macro"``: each label's threshold maximizes its own
         objective. ``"micro"``: the thresholds jointly maximize the objective of
         the counts pooled over labels (exact coordinate ascent from the best
-        shared threshold).
+        shared threshold). ``"samples"``: they jointly maximize the mean over
+        samples of each sample's objective over its labels (same ascent).
 
     thresholds : int or array-like, default=None
         None searches every distinct score exactly; an int or an array restricts
@@ -463,7 +467,8 @@ class OptimalThresholdClassifier(BaseThresholdClassifier):
 
     best_score_ : float
         The objective at ``best_threshold_`` on the held-out scores (the mean over
-        labels for ``average="macro"``, pooled for ``"micro"``).
+        labels for ``average="macro"``, pooled for ``"micro"``, the mean over
+        samples for ``"samples"``).
 
     cv_results_ : dict or list of dict
         The curve behind the search, for plotting: for a binary target a dict of
@@ -524,7 +529,7 @@ class OptimalThresholdClassifier(BaseThresholdClassifier):
         "beta": [Interval(Real, 0, None, closed="neither")],
         "fp_cost": [Interval(Real, 0, None, closed="left")],
         "fn_cost": [Interval(Real, 0, None, closed="left")],
-        "average": [StrOptions({"macro", "micro"})],
+        "average": [StrOptions({"macro", "micro", "samples"})],
         "thresholds": [Interval(Integral, 2, None, closed="left"), "array-like", None],
         "cv": [
             "cv_object",
@@ -613,6 +618,7 @@ class OptimalThresholdClassifier(BaseThresholdClassifier):
             fn_cost=self.fn_cost,
             zero_division=0.0,
         )
+        _check_combination(objective, self.average, None, self.thresholds)
         multilabel = type_of_target(y) == "multilabel-indicator"
         cv = self._check_cv(y, multilabel)
         method = _response_method(self.estimator, self.response_method)
