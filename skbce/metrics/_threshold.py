@@ -51,7 +51,7 @@ _NON_THRESHOLDED = ("auc", "log_loss", "brier", "average_precision", "d2_")
 
 
 # ---------------------------------------------------------------------------
-# Objectives: element-wise functions of the confusion counts (tp, fp, fn, tn)
+# Objectives: element-wise functions of the confusion counts
 # ---------------------------------------------------------------------------
 
 
