@@ -401,5 +401,9 @@ def test_optimal_threshold_bad_input():
         optimal_threshold([0, 1], [0.1, np.nan])
     with pytest.raises(ValueError, match="cannot be combined"):
         optimal_threshold([0, 1], [0.1, 0.2], groups=[0, 0], average="micro")
+    with pytest.raises(ValueError, match="The 'beta' parameter"):
+        optimal_threshold([0, 1], [0.1, 0.2], objective="fbeta", beta=0)
+    with pytest.raises(ValueError, match="The 'average' parameter"):
+        optimal_threshold([0, 1], [0.1, 0.2], average="weighted")
     with pytest.raises(ValueError, match="average='samples' .* cannot be combined"):
         optimal_threshold([0, 1], [0.1, 0.2], average="samples", thresholds=5)

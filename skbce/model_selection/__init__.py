@@ -1,5 +1,5 @@
 """Model selection: classifiers that tune their decision thresholds."""
 
-from ._threshold import BaseThresholdClassifier, OptimalThresholdClassifier
+from ._threshold import OptimalThresholdClassifier
 
-__all__ = ["BaseThresholdClassifier", "OptimalThresholdClassifier"]
+__all__ = ["OptimalThresholdClassifier"]

@@ -476,7 +476,10 @@ class OptimalThresholdClassifier(BaseThresholdClassifier):
         ``"thresholds"``, ``"objective"``, ``"precision"`` and ``"recall"``
         (pooled held-out scores) and ``"fold_objective"`` of shape
         (n_folds, n_thresholds) (NaN for a fold without positives). For a
-        multi-label target, one such dict per label.
+        multi-label target, one such dict per label, holding that label's own
+        objective (also for ``average="micro"`` or ``"samples"``, whose joint
+        optimum ``best_score_`` reports). The thresholds are the distinct
+        held-out scores, after ``+inf``, or the grid of ``thresholds``.
 
     response_method_ : str
         The method of ``estimator_`` whose scores are thresholded.
