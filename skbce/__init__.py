@@ -7,12 +7,14 @@ The public estimators are importable from the top level; the loss functions live
 from .calibration import TemperatureScaledClassifier
 from .graph import GraphPropagator
 from .linear_model import HurdleRegressor
+from .model_selection import OptimalThresholdClassifier
 
 __version__ = "0.1.0.dev0"
 
 __all__ = [
     "GraphPropagator",
     "HurdleRegressor",
+    "OptimalThresholdClassifier",
     "TemperatureScaledClassifier",
     "__version__",
 ]

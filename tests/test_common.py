@@ -8,17 +8,23 @@ when a new public estimator is not added here.
 import inspect
 
 from sklearn.base import BaseEstimator
-from sklearn.linear_model import LogisticRegression
+from sklearn.linear_model import LogisticRegression, RidgeClassifier
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import skbce
-from skbce import GraphPropagator, HurdleRegressor, TemperatureScaledClassifier
+from skbce import (
+    GraphPropagator,
+    HurdleRegressor,
+    OptimalThresholdClassifier,
+    TemperatureScaledClassifier,
+)
 
 ESTIMATORS = [
     GraphPropagator(),
     # A small L2 penalty: the checks fit 30 features on 15 rows, where the
     # unpenalised maximum likelihood estimate is not unique.
     HurdleRegressor(alpha=1e-2),
+    OptimalThresholdClassifier(RidgeClassifier(), cv=3),
     TemperatureScaledClassifier(LogisticRegression()),
 ]
 

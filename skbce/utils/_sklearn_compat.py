@@ -18,7 +18,11 @@ from sklearn.utils._param_validation import (
     StrOptions,
     validate_params,
 )
-from sklearn.utils.validation import _check_feature_names_in, _check_sample_weight
+from sklearn.utils.validation import (
+    _check_feature_names_in,
+    _check_method_params,
+    _check_sample_weight,
+)
 
 __all__ = [
     "HasMethods",
@@ -28,6 +32,7 @@ __all__ = [
     "RealNotInt",
     "StrOptions",
     "_check_feature_names_in",
+    "_check_method_params",
     "_check_sample_weight",
     "_fit_context",
     "_safe_indexing",

@@ -1,0 +1,5 @@
+"""Model selection: classifiers that tune their decision thresholds."""
+
+from ._threshold import OptimalThresholdClassifier
+
+__all__ = ["OptimalThresholdClassifier"]

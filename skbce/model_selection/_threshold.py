@@ -1,0 +1,711 @@
+"""Classifiers that tune their decision thresholds on held-out scores.
+
+The class structure follows scikit-learn's
+``sklearn/model_selection/_classification_threshold.py``: a base class owns the
+public ``fit`` (target checks, then the subclass's ``_fit``), the delegation of
+``predict_proba``/``decision_function`` and the tags; the per-fold work lives in
+module-level helpers run through ``Parallel``. The search itself is the exact
+sweep of :mod:`skbce.metrics`, for all labels at once.
+"""
+
+import warnings
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn import get_config
+from sklearn.base import (
+    BaseEstimator,
+    ClassifierMixin,
+    MetaEstimatorMixin,
+    clone,
+)
+from sklearn.exceptions import NotFittedError, UndefinedMetricWarning
+from sklearn.model_selection import ShuffleSplit, StratifiedShuffleSplit, check_cv
+from sklearn.utils import column_or_1d, get_tags, indexable
+from sklearn.utils.metadata_routing import (
+    MetadataRouter,
+    MethodMapping,
+    process_routing,
+)
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.multiclass import type_of_target
+from sklearn.utils.parallel import Parallel, delayed
+from sklearn.utils.validation import _num_samples, check_is_fitted, has_fit_parameter
+
+from ..metrics._threshold import (
+    ConstrainedObjective,
+    _check_combination,
+    _check_grid,
+    _curves,
+    _decision_thresholds,
+    _resolve_objective,
+    _search_table,
+    _select,
+)
+from ..utils._sklearn_compat import (
+    HasMethods,
+    Interval,
+    RealNotInt,
+    StrOptions,
+    _check_method_params,
+    _check_sample_weight,
+    _fit_context,
+    _safe_indexing,
+)
+
+__all__ = ["OptimalThresholdClassifier"]
+
+# The cut a response method uses when nothing is tuned.
+_DEFAULT_CUT = {"predict_proba": 0.5, "decision_function": 0.0}
+
+
+def _estimator_has(attr):
+    """Check the fitted ``estimator_`` if present, else the unfitted ``estimator``."""
+
+    def check(self):
+        estimator = getattr(self, "estimator_", self.estimator)
+        getattr(estimator, attr)
+        return True
+
+    return check
+
+
+def _response_method(estimator, response_method):
+    """The method giving scores: the requested one or the first available."""
+    methods = (
+        ["predict_proba", "decision_function"]
+        if response_method == "auto"
+        else [response_method]
+    )
+    for method in methods:
+        if hasattr(estimator, method):
+            return method
+    raise ValueError(
+        f"{type(estimator).__name__} has no {' or '.join(methods)} method: the "
+        "threshold of a classifier is tuned on its scores, so wrap a classifier "
+        "that outputs probabilities or decision values."
+    )
+
+
+def _positive_scores(estimator, X, method, multilabel):
+    """Scores of the positive class, shape (n_samples, n_labels).
+
+    Handles binary outputs (probabilities of shape (n, 2) or decision values of
+    shape (n,)) and the two multi-label conventions: an (n, n_labels) array, or a
+    list with one (n, n_classes) probability array per label (as
+    ``MultiOutputClassifier`` and forests return).
+    """
+    scores = getattr(estimator, method)(X)
+    if isinstance(scores, list):
+        columns = []
+        for classes, proba in zip(estimator.classes_, scores):
+            positive = np.flatnonzero(np.asarray(classes) == 1)
+            columns.append(
+                proba[:, positive[0]] if positive.size else np.zeros(len(proba))
+            )
+        return np.column_stack(columns)
+    scores = np.asarray(scores)
+    if multilabel:
+        return scores
+    if scores.ndim == 2:
+        scores = scores[:, -1]
+    return scores[:, None]
+
+
+def _fit_and_score_fold(
+    estimator, X, y, *, train, test, fit_params, method, multilabel
+):
+    """Fit a clone on ``train`` (unless ``train`` is None: prefit) and score ``test``.
+
+    Returns the fitted estimator and its positive scores on the test rows.
+    """
+    if train is not None:
+        estimator.fit(
+            _safe_indexing(X, train),
+            _safe_indexing(y, train),
+            **_check_method_params(X, fit_params, indices=train),
+        )
+    scores = _positive_scores(estimator, _safe_indexing(X, test), method, multilabel)
+    return estimator, scores
+
+
+def _fold_objectives(objective, curves, y_true, y_score, sample_weight, folds):
+    """Objective of each fold at the thresholds of each label's pooled curve.
+
+    Returns one array of shape (n_folds, n_thresholds) per label; NaN where a
+    fold's validation part has no positives of the label.
+    """
+    n_folds = folds.max() + 1
+    results = []
+    for j, curve in enumerate(curves):
+        per_fold = np.full((n_folds, curve.thresholds.size), np.nan)
+        for k in range(n_folds):
+            rows = folds == k
+            if not y_true[rows, j].any():
+                continue
+            weight = None if sample_weight is None else sample_weight[rows]
+            _, values = _search_table(
+                y_true[rows, j][:, None],
+                y_score[rows, j][:, None],
+                weight,
+                objective,
+                grid=curve.thresholds,
+            )
+            per_fold[k] = values[:, 0]
+        results.append(per_fold)
+    return results
+
+
+def _warn_missing_positives(y_true, folds, average):
+    """Warn about labels without positives in some (or every) validation fold."""
+    has_positives = np.stack(
+        [y_true[folds == k].any(axis=0) for k in range(folds.max() + 1)]
+    )
+    if has_positives.all():
+        return
+    labels = np.flatnonzero(~has_positives.all(axis=0)).tolist()
+    never = np.flatnonzero(~has_positives.any(axis=0)).tolist()
+    message = (
+        f"Label(s) {labels} have no positive samples in some validation fold: "
+        "their per-fold objective is NaN there and the threshold is chosen on "
+        "the pooled held-out scores."
+    )
+    if never and average == "macro":
+        message += (
+            f" Label(s) {never} have no positives in any validation fold: their "
+            "threshold falls back to the default cut (0.5 for probabilities, 0 "
+            "for decision values)."
+        )
+    warnings.warn(message, UndefinedMetricWarning, stacklevel=5)
+
+
+def _tune_thresholds(
+    objective, y_true, y_score, sample_weight, *, folds, grid, average, default_cut
+):
+    """Exact search on pooled held-out scores, with the per-fold curves.
+
+    Returns the thresholds (one per label), the best score and one curve dict per
+    label. With ``average="macro"``, a label without any held-out positive gets
+    ``default_cut``: its search has no positive to find.
+    """
+    _warn_missing_positives(y_true, folds, average)
+    candidates, values = _search_table(
+        y_true, y_score, sample_weight, objective, grid=_check_grid(grid, y_score)
+    )
+    rows, best_score = _select(
+        objective, candidates, values, average, y_true, sample_weight
+    )
+    best = _decision_thresholds(candidates, rows).astype(np.float64)
+    if average == "macro":
+        best[~y_true.any(axis=0)] = default_cut
+
+    curves = _curves(candidates, values, zero_division=0.0)
+    fold_values = _fold_objectives(
+        objective, curves, y_true, y_score, sample_weight, folds
+    )
+    results = [
+        {**curve, "fold_objective": per_fold}
+        for curve, per_fold in zip(curves, fold_values)
+    ]
+    return best, best_score, results
+
+
+class BaseThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
+    """Base class of classifiers that set their decision thresholds.
+
+    It validates the target in ``fit`` (binary or multi-label indicator) before
+    calling the subclass's ``_fit``, delegates ``predict_proba``,
+    ``predict_log_proba`` and ``decision_function`` to the fitted estimator and
+    sets the tags. Subclasses implement ``_fit`` and set ``estimator_``,
+    ``best_threshold_`` and ``response_method_``.
+
+    Parameters
+    ----------
+    estimator : estimator instance
+        The classifier whose decision thresholds are set.
+
+    response_method : {"auto", "predict_proba", "decision_function"}, \
+            default="auto"
+        The method of ``estimator`` giving the scores that are thresholded;
+        ``"auto"`` tries ``predict_proba`` then ``decision_function``.
+    """
+
+    _parameter_constraints: dict = {
+        "estimator": [
+            HasMethods(["fit", "predict_proba"]),
+            HasMethods(["fit", "decision_function"]),
+        ],
+        "response_method": [StrOptions({"auto", "predict_proba", "decision_function"})],
+    }
+
+    def __init__(self, estimator, *, response_method="auto"):
+        self.estimator = estimator
+        self.response_method = response_method
+
+    @_fit_context(
+        # the inner estimator is validated by its own fit
+        prefer_skip_nested_validation=False
+    )
+    def fit(self, X, y, sample_weight=None, **params):
+        """Fit the classifier and set its decision thresholds.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data, as accepted by ``estimator``.
+
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Binary labels (any two values) or a 0/1 multi-label indicator matrix.
+
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights, used by the inner fits and by the objective.
+
+        **params : dict
+            Other parameters of ``estimator.fit`` (routed with
+            ``sklearn.set_config(enable_metadata_routing=True)``).
+
+        Returns
+        -------
+        self : object
+            The fitted classifier.
+        """
+        X, y = indexable(X, y)
+        if _num_samples(X) == 0:
+            raise ValueError("Found array with 0 sample(s); fit needs samples.")
+        y_type = type_of_target(y, input_name="y", raise_unknown=True)
+        if y_type not in ("binary", "multilabel-indicator"):
+            raise ValueError(
+                "Only binary classification is supported, and multi-label "
+                f"classification (a 0/1 indicator matrix); y is {y_type!r}. For a "
+                "multiclass target tune one threshold per class on its one-vs-rest "
+                "indicator matrix."
+            )
+        if y_type == "binary":
+            y = column_or_1d(y, warn=True)
+            if np.unique(y).size < 2:
+                raise ValueError(
+                    "y has 1 class: a decision threshold separates two classes."
+                )
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(sample_weight, X)
+        self._fit(X, y, sample_weight, **params)
+        if hasattr(self.estimator_, "n_features_in_"):
+            self.n_features_in_ = self.estimator_.n_features_in_
+        if hasattr(self.estimator_, "feature_names_in_"):
+            self.feature_names_in_ = self.estimator_.feature_names_in_
+        return self
+
+    @property
+    def _multilabel(self):
+        return np.ndim(self.best_threshold_) == 1
+
+    def _scores(self, X):
+        """Positive scores of the fitted estimator, shape (n_samples, n_labels)."""
+        check_is_fitted(self, "estimator_")
+        return _positive_scores(
+            self.estimator_, X, self.response_method_, self._multilabel
+        )
+
+    def predict(self, X):
+        """Predict with the tuned thresholds: positive where score >= threshold.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The samples, as accepted by ``estimator``.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_labels)
+            Class labels for binary problems, a 0/1 indicator matrix for
+            multi-label ones.
+        """
+        positive = self._scores(X) >= np.atleast_1d(self.best_threshold_)
+        if self._multilabel:
+            return positive.astype(np.int64)
+        return self.classes_[positive[:, 0].astype(np.intp)]
+
+    @available_if(_estimator_has("predict_proba"))
+    def predict_proba(self, X):
+        """Class probabilities of the fitted estimator (unchanged by the thresholds).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The samples, as accepted by ``estimator``.
+
+        Returns
+        -------
+        proba : ndarray or list of ndarray
+            The output of ``estimator_.predict_proba``.
+        """
+        check_is_fitted(self, "estimator_")
+        return self.estimator_.predict_proba(X)
+
+    @available_if(_estimator_has("predict_log_proba"))
+    def predict_log_proba(self, X):
+        """Log class probabilities of the fitted estimator.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The samples, as accepted by ``estimator``.
+
+        Returns
+        -------
+        log_proba : ndarray or list of ndarray
+            The output of ``estimator_.predict_log_proba``.
+        """
+        check_is_fitted(self, "estimator_")
+        return self.estimator_.predict_log_proba(X)
+
+    @available_if(_estimator_has("decision_function"))
+    def decision_function(self, X):
+        """Decision function of the fitted estimator (unchanged by the thresholds).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The samples, as accepted by ``estimator``.
+
+        Returns
+        -------
+        scores : ndarray
+            The output of ``estimator_.decision_function``.
+        """
+        check_is_fitted(self, "estimator_")
+        return self.estimator_.decision_function(X)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_class = False
+        tags.classifier_tags.multi_label = True
+        tags.input_tags.sparse = get_tags(self.estimator).input_tags.sparse
+        return tags
+
+
+class OptimalThresholdClassifier(BaseThresholdClassifier):
+    """Classifier with exact objective-optimal thresholds, binary or per label.
+
+    Wraps a classifier with ``predict_proba`` or ``decision_function`` and picks,
+    on held-out scores, the decision threshold maximizing a thresholded
+    objective (F1 by default), one per label for multi-label targets. The
+    thresholds are found exactly: the out-of-fold scores of each label are sorted
+    once and every distinct score is a candidate (see
+    :func:`skbce.metrics.optimal_threshold`), instead of a grid.
+
+    Read more in the :ref:`User Guide <threshold_tuning>`.
+
+    Parameters
+    ----------
+    estimator : estimator instance
+        The binary or multi-label classifier to tune, fitted or not (fitted for
+        ``cv="prefit"``).
+
+    objective : str, callable or ConstrainedObjective, default="f1"
+        The objective to maximize: a name (``"f1"``, ``"fbeta"``, ``"cost"``,
+        ``"youden"``, ...), :func:`skbce.metrics.constrained` bounds (e.g.
+        ``constrained("recall", precision=0.9)``) or a callable on
+        ``(tp, fp, fn, tn)``; see :func:`skbce.metrics.optimal_threshold`.
+
+    beta : float > 0, default=1.0
+        Weight of recall in ``objective="fbeta"``.
+
+    fp_cost : float >= 0, default=1.0
+        Cost of a false positive for ``objective="cost"``.
+
+    fn_cost : float >= 0, default=1.0
+        Cost of a false negative for ``objective="cost"``.
+
+    average : {"macro", "micro", "samples"}, default="macro"
+        Multi-label only. ``"macro"``: each label's threshold maximizes its own
+        objective. ``"micro"``: the thresholds jointly maximize the objective of
+        the counts pooled over labels (exact coordinate ascent from the best
+        shared threshold). ``"samples"``: they jointly maximize the mean over
+        samples of each sample's objective over its labels (same ascent).
+
+    thresholds : int or array-like, default=None
+        None searches every distinct score exactly; an int or an array restricts
+        the search to a grid, for comparison with grid-based tuners.
+
+    response_method : {"auto", "predict_proba", "decision_function"}, \
+            default="auto"
+        The method of ``estimator`` giving the scores; ``"auto"`` tries
+        ``predict_proba`` then ``decision_function``.
+
+    cv : int, float, cross-validation generator, iterable or "prefit", default=5
+        Where the held-out scores come from:
+
+        - an int: that many (stratified, for binary targets) folds;
+        - a float in (0, 1): one (stratified) holdout of that fraction;
+        - a splitter or an iterable of (train, test) index pairs;
+        - ``"prefit"``: ``estimator`` is already fitted and the data passed to
+          ``fit`` is a separate validation set (requires ``refit=False``).
+
+    refit : bool, default=True
+        Refit ``estimator`` on all the data once the thresholds are found. With a
+        single split and ``refit=False`` the estimator fitted on the training part
+        is kept.
+
+    random_state : int, RandomState instance or None, default=None
+        Randomness of the holdout split when ``cv`` is a float.
+
+    n_jobs : int, default=None
+        Number of folds fitted in parallel. ``None`` means 1 unless in a
+        :obj:`joblib.parallel_backend` context.
+
+    Attributes
+    ----------
+    estimator_ : estimator instance
+        The fitted classifier used by ``predict``.
+
+    best_threshold_ : float or ndarray of shape (n_labels,)
+        The tuned threshold(s): samples scoring ``>=`` it are predicted positive.
+        It lies halfway between the lowest held-out score predicted positive and
+        the next lower score (see :func:`skbce.metrics.optimal_threshold`);
+        ``+inf`` means that predicting nothing positive was best.
+
+    best_score_ : float
+        The objective at ``best_threshold_`` on the held-out scores (the mean over
+        labels for ``average="macro"``, pooled for ``"micro"``, the mean over
+        samples for ``"samples"``).
+
+    cv_results_ : dict or list of dict
+        The curve behind the search, for plotting: for a binary target a dict of
+        arrays of equal length, ordered by decreasing threshold, with keys
+        ``"thresholds"``, ``"objective"``, ``"precision"`` and ``"recall"``
+        (pooled held-out scores) and ``"fold_objective"`` of shape
+        (n_folds, n_thresholds) (NaN for a fold without positives). For a
+        multi-label target, one such dict per label, holding that label's own
+        objective (also for ``average="micro"`` or ``"samples"``, whose joint
+        optimum ``best_score_`` reports). The thresholds are the distinct
+        held-out scores, after ``+inf``, or the grid of ``thresholds``.
+
+    response_method_ : str
+        The method of ``estimator_`` whose scores are thresholded.
+
+    classes_ : ndarray
+        The class labels (binary), or ``arange(n_labels)`` (multi-label).
+
+    n_features_in_ : int
+        Number of features seen during ``fit``. Only defined if the
+        underlying estimator exposes such an attribute when fit.
+
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during ``fit``. Only defined if the
+        underlying estimator exposes such an attribute when fit.
+
+    See Also
+    --------
+    skbce.metrics.optimal_threshold : The exact search on given scores.
+    sklearn.model_selection.TunedThresholdClassifierCV : The binary tuner of
+        scikit-learn, on a grid of thresholds.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_classification
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from sklearn.metrics import f1_score
+    >>> from sklearn.model_selection import train_test_split
+    >>> from skbce import OptimalThresholdClassifier
+    >>> X, y = make_classification(
+    ...     n_samples=2_000, n_features=10, n_informative=3, weights=[0.9, 0.1],
+    ...     class_sep=0.5,
+    ...     random_state=2,
+    ... )
+    >>> X_train, X_test, y_train, y_test = train_test_split(
+    ...     X, y, stratify=y, random_state=0
+    ... )
+    >>> model = LogisticRegression().fit(X_train, y_train)
+    >>> tuned = OptimalThresholdClassifier(LogisticRegression()).fit(X_train, y_train)
+    >>> print(f"{tuned.best_threshold_:.2f}")
+    0.13
+    >>> print(f"F1 at 0.5: {f1_score(y_test, model.predict(X_test)):.2f}")
+    F1 at 0.5: 0.19
+    >>> print(f"F1 tuned: {f1_score(y_test, tuned.predict(X_test)):.2f}")
+    F1 tuned: 0.40
+    """
+
+    _parameter_constraints: dict = {
+        **BaseThresholdClassifier._parameter_constraints,
+        "objective": [str, callable, ConstrainedObjective],
+        "beta": [Interval(Real, 0, None, closed="neither")],
+        "fp_cost": [Interval(Real, 0, None, closed="left")],
+        "fn_cost": [Interval(Real, 0, None, closed="left")],
+        "average": [StrOptions({"macro", "micro", "samples"})],
+        "thresholds": [Interval(Integral, 2, None, closed="left"), "array-like", None],
+        "cv": [
+            "cv_object",
+            StrOptions({"prefit"}),
+            Interval(RealNotInt, 0.0, 1.0, closed="neither"),
+        ],
+        "refit": ["boolean"],
+        "random_state": ["random_state"],
+        "n_jobs": [Integral, None],
+    }
+
+    def __init__(
+        self,
+        estimator,
+        *,
+        objective="f1",
+        beta=1.0,
+        fp_cost=1.0,
+        fn_cost=1.0,
+        average="macro",
+        thresholds=None,
+        response_method="auto",
+        cv=5,
+        refit=True,
+        random_state=None,
+        n_jobs=None,
+    ):
+        super().__init__(estimator=estimator, response_method=response_method)
+        self.objective = objective
+        self.beta = beta
+        self.fp_cost = fp_cost
+        self.fn_cost = fn_cost
+        self.average = average
+        self.thresholds = thresholds
+        self.cv = cv
+        self.refit = refit
+        self.random_state = random_state
+        self.n_jobs = n_jobs
+
+    def _check_cv(self, y, multilabel):
+        """The splitter (or "prefit"), with scikit-learn's conflict errors."""
+        if self.cv == "prefit":
+            if self.refit:
+                raise ValueError("When cv='prefit', refit cannot be True.")
+            try:
+                check_is_fitted(self.estimator)
+            except NotFittedError as exc:
+                raise NotFittedError(
+                    "When cv='prefit', `estimator` must be fitted."
+                ) from exc
+            return "prefit"
+        if isinstance(self.cv, Real) and 0 < self.cv < 1:
+            splitter = ShuffleSplit if multilabel else StratifiedShuffleSplit
+            return splitter(
+                n_splits=1, test_size=self.cv, random_state=self.random_state
+            )
+        cv = check_cv(self.cv, y=y, classifier=True)
+        if not self.refit and cv.get_n_splits() > 1:
+            raise ValueError("When cv has several folds, refit cannot be False.")
+        return cv
+
+    def _routed_params(self, sample_weight, params):
+        """Parameters of ``estimator.fit`` and ``cv.split``."""
+        if get_config()["enable_metadata_routing"]:
+            routed = process_routing(self, "fit", sample_weight=sample_weight, **params)
+            return routed.estimator.fit, routed.splitter.split
+        fit_params = dict(params)
+        if sample_weight is not None:
+            if has_fit_parameter(self.estimator, "sample_weight"):
+                fit_params["sample_weight"] = sample_weight
+            else:
+                warnings.warn(
+                    f"{type(self.estimator).__name__}.fit does not accept "
+                    "sample_weight: the weights are only used in the objective. "
+                    "Enable metadata routing to route them (e.g. into a Pipeline).",
+                    UserWarning,
+                    stacklevel=4,
+                )
+        return fit_params, {}
+
+    def _fit(self, X, y, sample_weight, **params):
+        objective = _resolve_objective(
+            self.objective,
+            beta=self.beta,
+            fp_cost=self.fp_cost,
+            fn_cost=self.fn_cost,
+            zero_division=0.0,
+        )
+        _check_combination(objective, self.average, None, self.thresholds)
+        multilabel = type_of_target(y) == "multilabel-indicator"
+        cv = self._check_cv(y, multilabel)
+        method = _response_method(self.estimator, self.response_method)
+        fit_params, split_params = self._routed_params(sample_weight, params)
+
+        if multilabel:
+            y_true = np.asarray(y) == 1
+            classes = np.arange(y_true.shape[1])
+        else:
+            classes = np.unique(y)
+            y_true = (np.asarray(y) == classes[1])[:, None]
+        if cv == "prefit":
+            if not multilabel and not np.array_equal(self.estimator.classes_, classes):
+                raise ValueError(
+                    f"The prefit estimator's classes {self.estimator.classes_} "
+                    f"differ from the classes of y {classes}."
+                )
+            splits = [(None, np.arange(_num_samples(X)))]
+        else:
+            splits = list(cv.split(X, y, **split_params))
+
+        fitted = Parallel(n_jobs=self.n_jobs)(
+            delayed(_fit_and_score_fold)(
+                self.estimator if cv == "prefit" else clone(self.estimator),
+                X,
+                y,
+                train=train,
+                test=test,
+                fit_params=fit_params,
+                method=method,
+                multilabel=multilabel,
+            )
+            for train, test in splits
+        )
+        if cv == "prefit":
+            estimator = self.estimator
+        elif self.refit:
+            estimator = clone(self.estimator).fit(X, y, **fit_params)
+        else:
+            estimator = fitted[0][0]
+
+        test = np.concatenate([test for _, test in splits])
+        best, best_score, results = _tune_thresholds(
+            objective,
+            y_true[test],
+            np.vstack([scores for _, scores in fitted]),
+            None if sample_weight is None else sample_weight[test],
+            folds=np.repeat(np.arange(len(splits)), [len(t) for _, t in splits]),
+            grid=self.thresholds,
+            average=self.average,
+            default_cut=_DEFAULT_CUT[method],
+        )
+        # all computed: only now change the fitted state
+        self.classes_ = classes
+        self.estimator_ = estimator
+        self.response_method_ = method
+        self.best_score_ = best_score
+        if multilabel:
+            self.best_threshold_, self.cv_results_ = best, results
+        else:
+            self.best_threshold_, self.cv_results_ = float(best[0]), results[0]
+        return self
+
+    def get_metadata_routing(self):
+        """Get metadata routing of this object.
+
+        See scikit-learn's user guide on metadata routing for how the routing
+        mechanism works.
+
+        Returns
+        -------
+        routing : MetadataRouter
+            A :class:`~sklearn.utils.metadata_routing.MetadataRouter`
+            encapsulating routing information.
+        """
+        return (
+            MetadataRouter(owner=self)
+            .add_self_request(self)
+            .add(
+                estimator=self.estimator,
+                method_mapping=MethodMapping().add(caller="fit", callee="fit"),
+            )
+            .add(
+                splitter=self.cv,
+                method_mapping=MethodMapping().add(caller="fit", callee="split"),
+            )
+        )
