@@ -28,6 +28,7 @@ import numpy as np
 from sklearn.exceptions import UndefinedMetricWarning
 from sklearn.utils import Bunch, check_array, check_consistent_length, column_or_1d
 
+from ..utils._dask import any_dask
 from ..utils._sklearn_compat import (
     Interval,
     StrOptions,
@@ -1045,6 +1046,23 @@ def optimal_threshold(
     >>> round(float(threshold), 3), round(float(cost), 3)
     (0.325, -0.167)
     """
+    if any_dask(y_true, y_score, sample_weight):
+        from ._chunked_threshold import chunked_optimal_threshold
+
+        return chunked_optimal_threshold(
+            y_true,
+            y_score,
+            objective=objective,
+            beta=beta,
+            fp_cost=fp_cost,
+            fn_cost=fn_cost,
+            zero_division=zero_division,
+            average=average,
+            groups=groups,
+            thresholds=thresholds,
+            sample_weight=sample_weight,
+            pos_label=pos_label,
+        )
     objective, candidates, values, y_true, sample_weight = _search(
         y_true,
         y_score,
