@@ -225,3 +225,31 @@ def test_grid_search_dask_backend_equals_default_backend(client, estimator, grid
         cross_validate(estimator, X, y, cv=cv)["test_score"],
         rtol=1e-12,
     )
+
+
+@pytest.mark.parametrize("multilabel", [False, True])
+def test_optimal_threshold_classifier_prefit_dask_equals_in_memory(client, multilabel):
+    """Check that cv='prefit' on dask data finds the in-memory thresholds."""
+    from sklearn.datasets import make_multilabel_classification
+    from sklearn.multioutput import MultiOutputClassifier
+
+    if multilabel:
+        X, y = make_multilabel_classification(2000, n_classes=3, random_state=0)
+        estimator = MultiOutputClassifier(LogisticRegression(max_iter=1000))
+    else:
+        X, y = make_classification(2000, n_features=6, random_state=0)
+        y = np.where(y == 1, "yes", "no")
+        estimator = LogisticRegression()
+    estimator.fit(X[:800], y[:800])
+    kwargs = dict(cv="prefit", refit=False, objective="f1")
+    ref = OptimalThresholdClassifier(estimator, **kwargs).fit(X[800:], y[800:])
+    model = OptimalThresholdClassifier(estimator, **kwargs).fit(
+        da.from_array(X[800:], chunks=(250, 4)), da.from_array(y[800:], chunks=300)
+    )
+    assert_array_equal(model.best_threshold_, ref.best_threshold_)
+    assert model.best_score_ == pytest.approx(ref.best_score_, rel=1e-12)
+    pred = model.predict(da.from_array(X, chunks=(500, -1)))
+    assert isinstance(pred, da.Array)
+    assert_array_equal(pred.compute(), ref.predict(X))
+    with pytest.raises(ValueError, match="cv='prefit'"):
+        OptimalThresholdClassifier(estimator, cv=3).fit(da.from_array(X, chunks=500), y)

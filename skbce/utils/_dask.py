@@ -72,7 +72,7 @@ def _to_dask_array(obj, name):
     return obj
 
 
-def _check_row_chunks(array, name):
+def check_row_chunks(array, name):
     if any(np.isnan(size) for size in array.chunks[0]):
         raise ValueError(
             f"{name} has unknown chunk sizes along its rows (e.g. after boolean "
@@ -107,7 +107,7 @@ def check_dask_X(estimator, X, *, reset, dtype=(np.float64, np.float32)):
             "dask_ml.preprocessing or a ColumnTransformer on pandas chunks) first."
         )
     X = _to_dask_array(X, "X")
-    _check_row_chunks(X, "X")
+    check_row_chunks(X, "X")
     if X.shape[0] == 0:
         raise ValueError("X has 0 samples; at least one is required.")
     if X.numblocks[1] != 1:
@@ -128,7 +128,7 @@ def check_dask_rows(values, X, name, *, dtype=np.float64, ndim=1):
 
     if is_dask_collection(values):
         values = _to_dask_array(values, name)
-        _check_row_chunks(values, name)
+        check_row_chunks(values, name)
     else:
         values = np.asarray(values)
     if values.ndim == 2 and ndim == 1 and values.shape[1] == 1:
