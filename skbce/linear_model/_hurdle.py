@@ -657,11 +657,6 @@ class HurdleRegressor(RegressorMixin, BaseEstimator):
                 "a custom scikit-learn part needs in-memory X. Call .compute() "
                 "first, or use the built-in parts."
             )
-        if not is_dask_collection(X):
-            raise ValueError(
-                "y, sample_weight or offset is a dask collection but X is not; "
-                "pass X as a dask array or DataFrame too (or compute the others)."
-            )
         X = check_dask_X(self, X, reset=True, dtype=np.float64)
         y = check_dask_rows(y, X, "y")
         if sample_weight is None:
@@ -854,11 +849,6 @@ class HurdleRegressor(RegressorMixin, BaseEstimator):
                 raise ValueError(
                     "offset is only supported by the built-in count parts; this "
                     "model's count part is a custom regressor."
-                )
-            if not is_dask_collection(X):
-                raise ValueError(
-                    "offset is a dask collection but X is not; pass X as a dask "
-                    "array or DataFrame too."
                 )
             X = check_dask_X(self, X, reset=False, dtype=np.float64)
             if offset is not None:

@@ -39,6 +39,7 @@ from ._threshold import (
     _cumulative_counts,
     _decision_thresholds,
     _objective_values,
+    _positive_truth,
     _resolve_objective,
     _tie_ends,
     _warn_no_positives,
@@ -60,21 +61,6 @@ _MONOTONE = {
 _N_BINS = 2048
 
 
-def _truth(y_true, pos_label):
-    if pos_label is not None:
-        return y_true == pos_label
-    if y_true.dtype == bool:
-        return y_true
-    is_one = y_true == 1
-    if not ((y_true == 0) | is_one).all() and not ((y_true == -1) | is_one).all():
-        raise ValueError(
-            f"y_true takes values other than 0/1, -1/1 or booleans (e.g. "
-            f"{np.unique(y_true)[:5].tolist()}); pass pos_label= to name the "
-            "positive class."
-        )
-    return is_one
-
-
 def _as_2d(block):
     y_true, y_score, sample_weight = block
     if y_score.ndim == 1:
@@ -86,7 +72,7 @@ def _as_2d(block):
 
 def _block_range(pos_label, block):
     y_true, y_score, _ = _as_2d(block)
-    _truth(y_true, pos_label)  # validates the labels of the chunk
+    _positive_truth(y_true, pos_label)  # validates the labels of the chunk
     return y_score.min(axis=0, initial=np.inf), y_score.max(axis=0, initial=-np.inf)
 
 
@@ -100,7 +86,7 @@ def _bin_index(score, low, high, n_bins):
 
 def _block_histogram(pos_label, low, high, n_bins, block):
     y_true, y_score, sample_weight = _as_2d(block)
-    truth = _truth(y_true, pos_label)
+    truth = _positive_truth(y_true, pos_label)
     n_labels = y_score.shape[1]
     pos = np.zeros((n_bins, n_labels))
     neg = np.zeros((n_bins, n_labels))
@@ -119,7 +105,7 @@ def _block_histogram(pos_label, low, high, n_bins, block):
 def _block_rows_in_bins(pos_label, low, high, n_bins, selected, block):
     """Per label, (scores, positive weights, negative weights) in selected bins."""
     y_true, y_score, sample_weight = _as_2d(block)
-    truth = _truth(y_true, pos_label)
+    truth = _positive_truth(y_true, pos_label)
     rows = []
     for j in range(y_score.shape[1]):
         index = _bin_index(y_score[:, j], low[j], high[j], n_bins)
@@ -245,25 +231,20 @@ def chunked_optimal_threshold(
     y_score,
     *,
     objective,
-    beta,
-    fp_cost,
-    fn_cost,
-    zero_division,
     average,
     groups,
     thresholds,
     sample_weight,
     pos_label,
     n_bins=_N_BINS,
+    **objective_options,
 ):
-    """:func:`~skbce.metrics.optimal_threshold` on dask scores (see the module)."""
-    resolved = _resolve_objective(
-        objective,
-        beta=beta,
-        fp_cost=fp_cost,
-        fn_cost=fn_cost,
-        zero_division=zero_division,
-    )
+    """:func:`~skbce.metrics.optimal_threshold` on dask scores (see the module).
+
+    ``objective_options`` are ``beta``, ``fp_cost``, ``fn_cost`` and
+    ``zero_division``.
+    """
+    resolved = _resolve_objective(objective, **objective_options)
     if not (isinstance(resolved.function, str) and resolved.function in _MONOTONE):
         raise ValueError(
             f"On dask scores the exact search supports the objectives "

@@ -98,6 +98,11 @@ def _response_method(estimator, response_method):
 
 def _dask_rows(X):
     """A dask X as a dask array of whole rows with known row chunks."""
+    if not is_dask_collection(X):
+        raise ValueError(
+            "Some inputs are dask collections but X is not; pass X as a dask "
+            "array or DataFrame too (or compute the other inputs)."
+        )
     if hasattr(X, "to_dask_array"):
         X = X.to_dask_array(lengths=True)
     check_row_chunks(X, "X")
@@ -666,11 +671,6 @@ class OptimalThresholdClassifier(BaseThresholdClassifier):
                 "parameters), or compute the data first."
             )
         self._check_cv(None, False)
-        if not is_dask_collection(X):
-            raise ValueError(
-                "y or sample_weight is a dask collection but X is not; pass X as a "
-                "dask array or DataFrame too."
-            )
         import dask.array as da
 
         method = _response_method(self.estimator, self.response_method)

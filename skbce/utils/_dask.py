@@ -92,6 +92,11 @@ def check_dask_X(estimator, X, *, reset, dtype=(np.float64, np.float32)):
     a tuple unless X already has one of its dtypes). Values are checked by
     :func:`persist_blocks` in the first pass.
     """
+    if not is_dask_collection(X):
+        raise ValueError(
+            "Some inputs are dask collections but X is not; pass X as a dask "
+            "array or DataFrame too (or compute the other inputs)."
+        )
     meta = X._meta if hasattr(X, "to_dask_array") else X  # pandas frame of columns
     if getattr(meta, "ndim", 2) != 2:
         raise ValueError(
