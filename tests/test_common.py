@@ -11,8 +11,9 @@ from sklearn.base import BaseEstimator
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import skbce
+from skbce import MultiLabelLogisticClassifier
 
-ESTIMATORS = []
+ESTIMATORS = [MultiLabelLogisticClassifier()]
 
 
 def _public_estimator_classes():

@@ -1,0 +1,169 @@
+"""Benchmark: MultiLabelLogisticClassifier vs one LogisticRegression per label.
+
+Prints, in one run and for two data sets,
+
+(a) dense, n=100_000, d=200, L=50, labels drawn from a known logistic model;
+(b) sparse CSR, n=7_500, d=2_000, density 1%, L=150 labels with heavy-tailed
+    frequencies between 0.2% and 10% (like text tags),
+
+the fit time of skbce and of ``OneVsRestClassifier(LogisticRegression(C=1,
+tol=1e-6))`` (sequential and with ``n_jobs=-1``), their ratio, the relative gap
+between the summed objectives (skbce minus OvR, divided by OvR: negative means
+skbce is lower) and the peak memory allocated by each fit (tracemalloc, in the
+main process, so not for ``n_jobs=-1``).
+
+Run from the repository root::
+
+    python benchmarks/bench_multilabel.py            # both data sets, a few minutes
+    python benchmarks/bench_multilabel.py --skip-ovr # skbce only (profiling)
+"""
+
+import argparse
+import sys
+import time
+import tracemalloc
+import warnings
+from pathlib import Path
+
+import numpy as np
+from scipy import sparse
+from scipy.special import expit
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import LogisticRegression
+from sklearn.multiclass import OneVsRestClassifier
+
+# Run from a source checkout without installing: the repository root first.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from skbce import MultiLabelLogisticClassifier  # noqa: E402
+from skbce.losses import binary_cross_entropy  # noqa: E402
+
+C = 1.0
+TOL = 1e-6  # the same gradient tolerance for both
+
+
+def dense_data(rng, n=100_000, d=200, n_labels=50):
+    """Standard normal features, labels from a known logistic model."""
+    X = rng.standard_normal((n, d))
+    W = rng.standard_normal((n_labels, d)) * (2 / np.sqrt(d))
+    b = rng.uniform(-3, 1, n_labels)
+    Y = (rng.random((n, n_labels)) < expit(X @ W.T + b)).astype(np.int64)
+    return X, Y
+
+
+def sparse_data(rng, n=7_500, d=2_000, n_labels=150, density=0.01):
+    """tf-idf-like sparse features; rare, heavy-tailed label frequencies."""
+    X = sparse.random(
+        n,
+        d,
+        density=density,
+        format="csr",
+        random_state=rng,
+        data_rvs=lambda size: rng.lognormal(0, 0.5, size),
+    )
+    norms = np.sqrt(np.asarray(X.multiply(X).sum(axis=1))).ravel()
+    X = sparse.csr_matrix(X.multiply(1 / np.maximum(norms, 1e-12)[:, None]))
+    # Frequencies from 10% down to 0.2%, Zipf-like (heavy tail of rare labels).
+    freq = 0.1 * np.arange(1, n_labels + 1) ** -0.8
+    freq = np.clip(freq, 0.002, 0.1)
+    W = sparse.random(
+        n_labels,
+        d,
+        density=0.05,
+        random_state=rng,
+        data_rvs=lambda size: rng.normal(0, 8, size),
+    ).toarray()
+    # Label k is on for the round(freq_k * n) rows with the largest logit plus
+    # logistic noise: a logistic model whose frequencies are exact.
+    noisy = np.asarray(X @ W.T) + rng.logistic(size=(n, n_labels))
+    counts = np.round(freq * n).astype(int)
+    Y = np.zeros((n, n_labels), dtype=np.int64)
+    for k in range(n_labels):
+        Y[np.argpartition(-noisy[:, k], counts[k])[: counts[k]], k] = 1
+    return X, Y
+
+
+def objective(X, Y, coef, intercept):
+    """Summed user-facing objective: sum_i BCE + ||w_k||^2 / (2C) over labels."""
+    raw = np.asarray(X @ coef.T) + intercept
+    bce = binary_cross_entropy(Y, raw, reduction="sum")
+    return float(bce + (coef**2).sum() / (2 * C))
+
+
+def timed(fit):
+    """Wall time and tracemalloc peak (MiB) of ``fit()``, and its result."""
+    tracemalloc.start()
+    start = time.perf_counter()
+    result = fit()
+    seconds = time.perf_counter() - start
+    peak = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    return seconds, peak, result
+
+
+def untraced_time(fit):
+    start = time.perf_counter()
+    result = fit()
+    return time.perf_counter() - start, result
+
+
+def run(name, X, Y, skip_ovr):
+    kind = (
+        f"sparse, density {X.nnz / np.prod(X.shape):.3f}"
+        if sparse.issparse(X)
+        else "dense"
+    )
+    print(
+        f"\n=== {name}: n={X.shape[0]}, d={X.shape[1]}, L={Y.shape[1]}, {kind}, "
+        f"label frequencies {Y.mean(0).min():.4f}..{Y.mean(0).max():.4f}"
+    )
+    skbce = MultiLabelLogisticClassifier(C=C, tol=TOL)
+    # Untraced timing (tracemalloc slows numpy allocations down), then memory.
+    t_skbce, skbce = untraced_time(lambda: skbce.fit(X, Y))
+    _, mem_skbce, _ = timed(
+        lambda: MultiLabelLogisticClassifier(C=C, tol=TOL).fit(X, Y)
+    )
+    obj_skbce = objective(X, Y, skbce.coef_, skbce.intercept_)
+    print(
+        f"skbce MultiLabelLogisticClassifier  {t_skbce:8.2f} s   "
+        f"peak {mem_skbce:8.1f} MiB   Newton iterations per label {skbce.n_iter_.min()}..{skbce.n_iter_.max()}"
+    )
+    if skip_ovr:
+        return
+    lr = LogisticRegression(C=C, tol=TOL)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        t_ovr, ovr = untraced_time(lambda: OneVsRestClassifier(lr).fit(X, Y))
+        _, mem_ovr, _ = timed(lambda: OneVsRestClassifier(lr).fit(X, Y))
+        t_par, _ = untraced_time(lambda: OneVsRestClassifier(lr, n_jobs=-1).fit(X, Y))
+    coef = np.vstack([e.coef_ for e in ovr.estimators_])
+    intercept = np.hstack([e.intercept_ for e in ovr.estimators_])
+    obj_ovr = objective(X, Y, coef, intercept)
+    n_iter_ovr = [int(e.n_iter_[0]) for e in ovr.estimators_]
+    print(
+        f"OvR(LogisticRegression(tol=1e-6))  {t_ovr:8.2f} s   peak {mem_ovr:8.1f} MiB"
+        f"   L-BFGS iterations per label {min(n_iter_ovr)}..{max(n_iter_ovr)}"
+    )
+    print(f"OvR(..., n_jobs=-1)                {t_par:8.2f} s")
+    print(f"speed-up vs OvR                    {t_ovr / t_skbce:8.1f} x")
+    print(f"speed-up vs OvR n_jobs=-1          {t_par / t_skbce:8.1f} x")
+    print(
+        f"relative objective gap             {(obj_skbce - obj_ovr) / obj_ovr:+.2e}"
+        f"   (objective skbce {obj_skbce:.6f}, OvR {obj_ovr:.6f})"
+    )
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--skip-ovr", action="store_true", help="time skbce only")
+    parser.add_argument("--only", choices=["dense", "sparse"], default=None)
+    args = parser.parse_args(argv)
+    rng = np.random.default_rng(0)
+    if args.only in (None, "dense"):
+        run("(a) dense", *dense_data(rng), args.skip_ovr)
+    if args.only in (None, "sparse"):
+        run("(b) sparse", *sparse_data(rng), args.skip_ovr)
+
+
+if __name__ == "__main__":
+    main()

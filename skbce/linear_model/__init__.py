@@ -1,0 +1,5 @@
+"""Linear models trained on binary cross-entropy."""
+
+from ._multilabel import MultiLabelLogisticClassifier
+
+__all__ = ["MultiLabelLogisticClassifier"]

@@ -1,0 +1,386 @@
+"""Solvers of the multi-label BCE objective, all labels at once.
+
+The objective (see :mod:`skbce.linear_model._linear_loss`) is a sum of one convex
+problem per label, all sharing the design matrix ``X``. The solvers below only
+see coefficients and reductions (arrays of size ``(k,)`` or ``(k, p)``) returned
+by :class:`~skbce.linear_model._linear_loss.MultiLabelLinearLoss`; every pass
+over the rows happens behind that object (the data-pass seam).
+
+- :func:`newton_cg_lockstep` (``solver="newton-cg"``): one truncated Newton method
+  per label, the labels advancing in lockstep. Each conjugate-gradient (CG) step
+  needs one Hessian-vector product per label, and the products of all labels are
+  made together by two shared products (``X @ V.T``, ``X.T @ R``); step lengths
+  ``alpha``, ``beta`` and the stopping rule of CG are per label, as are the
+  Armijo line search and the convergence test. The logits of the search
+  direction, ``X @ V.T``, are computed once per Newton step, so each trial step
+  of the line search is element-wise work only, and the accepted logits are
+  updated in place (``raw += t * raw_direction``) instead of recomputed. A label
+  leaves the active set as soon as its gradient is below ``tol``: the
+  worst-conditioned label no longer dictates the work done on the others.
+- :func:`lbfgs_joint` (``solver="lbfgs"``, and the fallback for labels whose
+  Newton line search fails): scipy's L-BFGS-B on the concatenated coefficients
+  of the given labels.
+- :class:`OnlineNewton`: the streaming update of ``partial_fit``.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.linalg
+from scipy.optimize import minimize
+
+from .._loss import _binary
+from ._linear_loss import block_gradient_hessian, block_raw
+
+_ARMIJO = 1e-4
+_MAX_LINE_SEARCH = 30
+
+
+@dataclass
+class SolverResult:
+    """Coefficients (L, p), iterations per label and convergence per label."""
+
+    coef: np.ndarray
+    n_iter: np.ndarray
+    converged: np.ndarray
+
+
+class DiagonalPreconditioner:
+    """Jacobi preconditioner: the diagonal of each label's Hessian (one pass)."""
+
+    def __init__(self, objective):
+        self.objective = objective
+
+    def prepare(self, positions, labels):
+        diagonal = self.objective.hessian_diagonal(positions, labels)
+        floor = 1e-12 * diagonal.max(axis=1, keepdims=True)
+        self.inverse = 1 / np.maximum(diagonal, floor)
+
+    def apply(self, residual, working):
+        return residual * self.inverse[working]
+
+
+class GramPreconditioner:
+    """``c_k G + l2_k I`` per label, from one eigendecomposition of the Gram matrix.
+
+    ``G = [X, 1]' diag(s) [X, 1]`` is shared by all labels; ``c_k`` is the mean
+    Hessian weight of label k at the current Newton iterate. Where the Hessian
+    weights vary little with x (or vary along few directions, as for Gaussian
+    designs), CG on the preconditioned system needs a handful of steps. Built
+    once per fit (d x d reduction plus an eigendecomposition): for dense data
+    with moderate d.
+    """
+
+    def __init__(self, objective):
+        self.objective = objective
+        eigenvalues, self.eigenvectors = np.linalg.eigh(objective.data.gram())
+        self.eigenvalues = np.maximum(eigenvalues, 0)
+
+    def prepare(self, positions, labels):
+        scale = self.objective.data.hessian_weight_sums(positions)
+        denominator = (
+            scale[:, None] * self.eigenvalues
+            + self.objective.l2_reg_strength[labels][:, None]
+        )
+        floor = 1e-12 * denominator.max(axis=1, keepdims=True)
+        self.inverse = 1 / np.maximum(denominator, floor)
+
+    def apply(self, residual, working):
+        Q = self.eigenvectors
+        return ((residual @ Q) * self.inverse[working]) @ Q.T
+
+
+def _conjugate_gradient(
+    objective, gradient, positions, labels, max_iter, preconditioner
+):
+    """Approximately solve ``H_k s_k = -g_k`` for all labels by lockstep CG.
+
+    Preconditioned by ``preconditioner`` (or not, when None). Each label
+    stops when its residual's L1 norm is below ``eta_k * ||g_k||_1`` with the
+    forcing term ``eta_k = min(0.5, sqrt(||g_k||_1))`` (superlinear convergence,
+    as scipy's and scikit-learn's Newton-CG), or on non-positive curvature.
+    """
+    n_labels = gradient.shape[0]
+    if preconditioner is not None:
+        preconditioner.prepare(positions, labels)
+    working = np.arange(n_labels)
+
+    def precondition(r, working):
+        return r if preconditioner is None else preconditioner.apply(r, working)
+
+    gradient_norm = np.abs(gradient).sum(axis=1)
+    stop = np.minimum(0.5, np.sqrt(gradient_norm)) * gradient_norm
+    solution = np.zeros_like(gradient)
+    residual = -gradient
+    z = precondition(residual, working)
+    direction = z.copy()
+    rz = np.einsum("ij,ij->i", residual, z)
+    for _ in range(max_iter):
+        if working.size == 0:
+            break
+        d = direction[working]
+        hd = objective.hessian_product(d, positions[working], labels[working])
+        curvature = np.einsum("ij,ij->i", d, hd)
+        flat = curvature <= 1e-16 * np.einsum("ij,ij->i", d, d)
+        if flat.any():
+            # Non-positive curvature: keep the solution so far (or, on the first
+            # CG step, the preconditioned steepest-descent direction).
+            first = ~solution[working[flat]].any(axis=1)
+            solution[working[flat][first]] = d[flat][first]
+        alpha = rz[working] / np.where(flat, 1.0, curvature)
+        alpha[flat] = 0
+        solution[working] += alpha[:, None] * d
+        residual[working] -= alpha[:, None] * hd
+        r = residual[working]
+        z = precondition(r, working)
+        rz_new = np.einsum("ij,ij->i", r, z)
+        beta = rz_new / np.where(rz[working] > 0, rz[working], 1.0)
+        direction[working] = z + beta[:, None] * d
+        rz[working] = rz_new
+        done = flat | (np.abs(r).sum(axis=1) <= stop[working])
+        working = working[~done]
+    return solution
+
+
+def newton_cg_lockstep(
+    objective,
+    coef,
+    *,
+    tol=1e-4,
+    max_iter=100,
+    max_cg_iter=200,
+    preconditioner="diagonal",
+    verbose=0,
+):
+    """Per-label truncated Newton, all labels in lockstep (see module docstring).
+
+    Parameters
+    ----------
+    objective : MultiLabelLinearLoss
+    coef : ndarray of shape (L, p)
+        Starting point.
+    tol : float
+        A label has converged when the largest absolute entry of its gradient
+        (of the mean-scaled objective) is at most ``tol``.
+    max_iter : int
+        Maximum number of Newton steps per label.
+    max_cg_iter : int
+        Maximum number of CG steps per Newton step.
+    preconditioner : {"diagonal", "gram"} or None
+        Preconditioner of CG: :class:`DiagonalPreconditioner`,
+        :class:`GramPreconditioner` or none.
+    verbose : int
+
+    Returns
+    -------
+    SolverResult
+        With ``converged[k]`` False for labels that hit ``max_iter`` or whose
+        line search failed (the caller may hand those to :func:`lbfgs_joint`).
+    """
+    n_labels = coef.shape[0]
+    all_labels = np.arange(n_labels)
+    objective.set_coef(coef)
+    value = objective.value(all_labels)
+    n_iter = np.zeros(n_labels, dtype=np.int32)
+    converged = np.zeros(n_labels, dtype=bool)
+    # Relative size of rounding errors in the objective (float32 data: larger).
+    rounding = 16 * np.finfo(objective.data.raw.dtype).eps
+    preconditioner = {
+        "diagonal": DiagonalPreconditioner,
+        "gram": GramPreconditioner,
+        None: lambda objective: None,
+    }[preconditioner](objective)
+    active = all_labels
+    for iteration in range(max_iter + 1):
+        gradient = objective.gradient(active)
+        gradient_max = np.abs(gradient).max(axis=1)
+        done = gradient_max <= tol
+        converged[active[done]] = True
+        if verbose:
+            print(
+                f"Newton iteration {iteration}: {int((~done).sum())} labels left, "
+                f"max |gradient| {gradient_max.max():.3g}"
+            )
+        positions = np.flatnonzero(~done)
+        if positions.size == 0 or iteration == max_iter:
+            break
+        labels = active[positions]
+        gradient = gradient[positions]
+        direction = _conjugate_gradient(
+            objective, gradient, positions, labels, max_cg_iter, preconditioner
+        )
+        slope = np.einsum("ij,ij->i", gradient, direction)
+        objective.set_direction(direction, labels)
+        step = np.ones(labels.size)
+        accepted = np.zeros(labels.size, dtype=bool)
+        pending = np.arange(labels.size)
+        start = value[labels]
+        for _ in range(_MAX_LINE_SEARCH):
+            trial = objective.trial_value(step[pending], pending)
+            change = trial - start[pending]
+            ok = (change <= _ARMIJO * step[pending] * slope[pending]) | (
+                np.abs(change) <= rounding * np.abs(start[pending])
+            )
+            accepted[pending[ok]] = True
+            value[labels[pending[ok]]] = trial[ok]
+            pending = pending[~ok]
+            if pending.size == 0:
+                break
+            step[pending] *= 0.5
+        moved = np.flatnonzero(accepted)
+        objective.move(step[moved], moved)
+        n_iter[labels] += 1
+        if verbose and not accepted.all():
+            print(f"Line search failed for labels {labels[~accepted].tolist()}")
+        active = labels[accepted]
+    return SolverResult(objective.coef.copy(), n_iter, converged)
+
+
+def lbfgs_joint(objective, coef, labels, *, tol=1e-4, max_iter=100, verbose=0):
+    """Minimise the summed objective of ``labels`` jointly with scipy's L-BFGS-B.
+
+    Returns the coefficients (k, p) of ``labels``, the number of iterations and a
+    per-label convergence flag (largest absolute gradient entry <= ``tol``).
+    """
+    labels = np.asarray(labels)
+    shape = (labels.size, coef.shape[1])
+
+    def fun(x):
+        value, gradient = objective.loss_gradient(x.reshape(shape), labels)
+        return value.sum(), gradient.ravel()
+
+    result = minimize(
+        fun,
+        np.asarray(coef, dtype=np.float64).ravel(),
+        jac=True,
+        method="L-BFGS-B",
+        options={
+            "maxiter": max_iter,
+            "gtol": tol,
+            "ftol": 64 * np.finfo(float).eps,
+            "maxls": 50,
+            "iprint": verbose - 1,
+        },
+    )
+    coef = result.x.reshape(shape)
+    _, gradient = objective.loss_gradient(coef, labels)
+    converged = np.abs(gradient).max(axis=1) <= tol
+    return coef, result.nit, converged
+
+
+class OnlineNewton:
+    """Streaming Newton updates with accumulated curvature (``partial_fit``).
+
+    Target: the batch objective of everything streamed so far,
+    ``F_t(w) = sum over all rows seen of s_i * BCE + ||W||^2 / (2 C)`` (penalty
+    counted once; a row streamed twice counts twice, as if ``fit`` were called on
+    the concatenation of all mini-batches: scikit-learn's convention for exact
+    ``partial_fit``).
+
+    Method: the past is summarised by the quadratic model
+    ``F_{t-1}(w) ~ 1/2 (w - m)' A (w - m)`` per label, with ``m`` the current
+    coefficients and ``A`` the accumulated curvature, starting from the penalty
+    ``A_0 = diag(1/C, ..., 1/C, 0)`` (the intercept is unpenalised). A new batch
+    is added exactly: ``m`` moves to the minimiser of
+    ``1/2 (w - m)' A (w - m) + sum_batch s_i BCE(w)`` (damped Newton steps,
+    Hessian ``A + X_b' diag(s h) X_b``), and ``A`` then receives the batch's
+    curvature at the new ``m``. This is the online Laplace approximation of
+    Bayesian logistic regression with prior ``N(0, C I)``, a stochastic Newton
+    method whose step is ``A_t^{-1} g`` with ``A_t`` growing like the Hessian
+    of ``F_t`` (Bercu, Godichon-Baggioni and Portier, 2020). With one row per
+    batch the first update is already finite and sensible (the prior keeps it
+    so), and on repeated passes the only error left, the curvature of early
+    batches taken at early coefficients, is diluted as ``1 / passes``.
+
+    ``A`` is kept as one dense ``(p, p)`` matrix per label when ``L * p**2`` fits
+    ``max_entries``; otherwise only its diagonal is kept (a diagonal Newton
+    method, like AdaGrad with curvature instead of squared gradients).
+    """
+
+    max_entries = 2**22
+
+    def __init__(self, coef, l2_reg_strength, fit_intercept):
+        n_labels, n_dof = coef.shape
+        self.coef = np.array(coef, dtype=np.float64)
+        self.fit_intercept = fit_intercept
+        prior = np.repeat(np.asarray(l2_reg_strength, float)[:, None], n_dof, axis=1)
+        if fit_intercept:
+            prior[:, -1] = 0
+        self.full = n_labels * n_dof**2 <= self.max_entries
+        if self.full:
+            self.curvature = prior[:, :, None] * np.eye(n_dof)
+        else:
+            self.curvature = prior
+
+    def _batch(self, X, Y, sample_weight, pos_weight, coef):
+        raw = block_raw(X, coef, self.fit_intercept)
+        return block_gradient_hessian(
+            X, Y, raw, sample_weight, pos_weight, self.fit_intercept
+        )
+
+    def _batch_curvature(self, X, hessian_weights):
+        X1 = X.toarray() if hasattr(X, "toarray") else np.asarray(X)
+        X1 = X1.astype(np.float64)
+        if self.fit_intercept:
+            X1 = np.hstack([X1, np.ones((X1.shape[0], 1))])
+        weights = hessian_weights.astype(np.float64).T
+        if self.full:
+            return np.einsum("ki,ij,il->kjl", weights, X1, X1, optimize=True)
+        return weights @ (X1 * X1)
+
+    def update(self, X, Y, sample_weight, pos_weight, max_iter=20, tol=1e-8):
+        """Add one batch (rows ``X``, targets ``Y``, raw weights ``sample_weight``)."""
+        centre = self.coef
+        coef = centre.copy()
+        for _ in range(max_iter):
+            gradient, hessian_weights = self._batch(
+                X, Y, sample_weight, pos_weight, coef
+            )
+            delta = coef - centre
+            if self.full:
+                gradient += np.einsum("kij,kj->ki", self.curvature, delta)
+            else:
+                gradient += self.curvature * delta
+            if np.abs(gradient).max() <= tol:
+                break
+            hessian = self.curvature + self._batch_curvature(X, hessian_weights)
+            if self.full:
+                step = -np.stack(
+                    [
+                        scipy.linalg.solve(h, g, assume_a="pos")
+                        for h, g in zip(hessian, gradient)
+                    ]
+                )
+            else:
+                step = -gradient / hessian
+            coef = coef + self._damped(
+                X, Y, sample_weight, pos_weight, centre, coef, step
+            )
+        _, hessian_weights = self._batch(X, Y, sample_weight, pos_weight, coef)
+        self.curvature = self.curvature + self._batch_curvature(X, hessian_weights)
+        self.coef = coef
+        return coef
+
+    def _damped(self, X, Y, sample_weight, pos_weight, centre, coef, step):
+        """Per-label backtracking on the batch model, returning the taken steps."""
+
+        def model(c):
+            raw = block_raw(X, c, self.fit_intercept)
+            loss = sample_weight @ _binary.loss(Y, raw, pos_weight).astype(float)
+            delta = c - centre
+            if self.full:
+                quad = np.einsum("ki,kij,kj->k", delta, self.curvature, delta)
+            else:
+                quad = np.einsum("ki,ki,ki->k", delta, self.curvature, delta)
+            return loss + 0.5 * quad
+
+        start = model(coef)
+        scale = np.ones(coef.shape[0])
+        for _ in range(_MAX_LINE_SEARCH):
+            worse = model(coef + scale[:, None] * step) > start
+            if not worse.any():
+                break
+            scale[worse] *= 0.5
+        else:
+            scale[worse] = 0
+        return scale[:, None] * step
