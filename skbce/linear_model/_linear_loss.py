@@ -336,7 +336,8 @@ class MultiLabelLinearLoss:
         self.data = data
         self.l2_reg_strength = np.asarray(l2_reg_strength, dtype=np.float64)
         self.fit_intercept = fit_intercept
-        self.coef = None
+        n_dof = data.X.shape[1] + fit_intercept
+        self.coef = np.zeros((data.Y.shape[1], n_dof))
 
     def _weights(self, coef):
         return coef[:, :-1] if self.fit_intercept else coef

@@ -343,7 +343,7 @@ class MultiLabelLogisticClassifier(ClassifierMixin, BaseEstimator):
                 "in the training data (with positive sample_weight); they predict "
                 "their constant value.",
                 UserWarning,
-                stacklevel=3,
+                stacklevel=4,
             )
         n_features = X.shape[1]
         coef = np.zeros((n_labels, n_features + self.fit_intercept))
@@ -393,7 +393,7 @@ class MultiLabelLogisticClassifier(ClassifierMixin, BaseEstimator):
                 f"max_iter={self.max_iter} iterations (tol={self.tol}). Increase "
                 "max_iter, scale the features or decrease C.",
                 ConvergenceWarning,
-                stacklevel=3,
+                stacklevel=4,
             )
         self._set_coef(coef, n_features, X.dtype)
         self.n_iter_ = n_iter
@@ -470,13 +470,15 @@ class MultiLabelLogisticClassifier(ClassifierMixin, BaseEstimator):
         ``partial_fit`` over a sequence of batches targets the objective of
         ``fit`` on their concatenation: every row streamed counts (a row streamed
         twice counts twice) and the L2 penalty ``||w_k||^2 / (2 C_k)`` counts
-        once. The past is summarised per label by its accumulated curvature and
-        each batch is added exactly by damped Newton steps on
-        ``1/2 (w - w_old)' A (w - w_old) + sum_batch s_i BCE`` (an online
-        Laplace / stochastic Newton method, see the User Guide); the prior
-        ``N(0, C)`` makes the very first one- or two-sample updates finite.
-        After ``fit``, ``partial_fit`` continues from the fitted coefficients
-        with the penalty as the only curvature of the past.
+        once. Each batch takes one stochastic Newton step per label: its
+        gradient preconditioned by the curvature accumulated over all rows seen
+        (plus the penalty), i.e. the online Laplace approximation of Bayesian
+        logistic regression with prior ``N(0, C)``; see the User Guide. The
+        prior makes the very first one- or two-sample updates finite, and
+        repeated passes over a data set approach the batch solution of the
+        stream with an error decaying like ``1 / passes``. After ``fit``,
+        ``partial_fit`` continues from the fitted coefficients with the penalty
+        as the only curvature of the past.
 
         Parameters
         ----------

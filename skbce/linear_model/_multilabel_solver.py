@@ -259,9 +259,10 @@ def lbfgs_joint(objective, coef, labels, *, tol=1e-4, max_iter=100, verbose=0):
             "gtol": tol,
             "ftol": 64 * np.finfo(float).eps,
             "maxls": 50,
-            "iprint": verbose - 1,
         },
     )
+    if verbose:
+        print(f"L-BFGS on labels {labels.tolist()}: {result.message}")
     coef = result.x.reshape(shape)
     _, gradient = objective.loss_gradient(coef, labels)
     converged = np.abs(gradient).max(axis=1) <= tol
@@ -277,20 +278,25 @@ class OnlineNewton:
     the concatenation of all mini-batches: scikit-learn's convention for exact
     ``partial_fit``).
 
-    Method: the past is summarised by the quadratic model
-    ``F_{t-1}(w) ~ 1/2 (w - m)' A (w - m)`` per label, with ``m`` the current
-    coefficients and ``A`` the accumulated curvature, starting from the penalty
-    ``A_0 = diag(1/C, ..., 1/C, 0)`` (the intercept is unpenalised). A new batch
-    is added exactly: ``m`` moves to the minimiser of
-    ``1/2 (w - m)' A (w - m) + sum_batch s_i BCE(w)`` (damped Newton steps,
-    Hessian ``A + X_b' diag(s h) X_b``), and ``A`` then receives the batch's
-    curvature at the new ``m``. This is the online Laplace approximation of
-    Bayesian logistic regression with prior ``N(0, C I)``, a stochastic Newton
-    method whose step is ``A_t^{-1} g`` with ``A_t`` growing like the Hessian
-    of ``F_t`` (Bercu, Godichon-Baggioni and Portier, 2020). With one row per
-    batch the first update is already finite and sensible (the prior keeps it
-    so), and on repeated passes the only error left, the curvature of early
-    batches taken at early coefficients, is diluted as ``1 / passes``.
+    Method: a stochastic Newton method (Bercu, Godichon-Baggioni and Portier,
+    2020, for logistic regression), i.e. the online Laplace approximation of
+    Bayesian logistic regression with prior ``N(0, C I)``. Per label, the past
+    is summarised by the current coefficients ``m`` and the accumulated
+    curvature ``A``, which starts from the penalty ``A_0 = diag(1/C, ..., 1/C,
+    0)`` (the intercept is unpenalised). A batch ``b`` contributes its Hessian
+    ``H_b(m) = X_b' diag(s h(m)) X_b`` and the coefficients take one Newton step
+    on ``1/2 (w - m)' A (w - m) + sum_b s_i BCE(w)``::
+
+        m <- m - t (A + H_b(m))^{-1} g_b(m),      A <- A + H_b(m),
+
+    with ``t = 1`` unless halving it is needed to decrease that batch model. The
+    step is the gradient of the new batch preconditioned by the curvature of
+    all the data seen, so it shrinks like ``1 / (rows seen)``: the
+    Robbins-Monro rate, with Newton's affine invariance. The prior keeps the
+    very first one- or two-sample updates finite. On repeated passes over a
+    data set the iterates approach the minimiser of ``F_t`` (its batch fit with
+    the stream's total weights) with an error decaying like ``1 / passes``:
+    what is left is the curvature of early batches taken at early iterates.
 
     ``A`` is kept as one dense ``(p, p)`` matrix per label when ``L * p**2`` fits
     ``max_entries``; otherwise only its diagonal is kept (a diagonal Newton
@@ -328,40 +334,30 @@ class OnlineNewton:
             return np.einsum("ki,ij,il->kjl", weights, X1, X1, optimize=True)
         return weights @ (X1 * X1)
 
-    def update(self, X, Y, sample_weight, pos_weight, max_iter=20, tol=1e-8):
-        """Add one batch (rows ``X``, targets ``Y``, raw weights ``sample_weight``)."""
-        centre = self.coef
-        coef = centre.copy()
-        for _ in range(max_iter):
-            gradient, hessian_weights = self._batch(
-                X, Y, sample_weight, pos_weight, coef
-            )
-            delta = coef - centre
-            if self.full:
-                gradient += np.einsum("kij,kj->ki", self.curvature, delta)
-            else:
-                gradient += self.curvature * delta
-            if np.abs(gradient).max() <= tol:
-                break
-            hessian = self.curvature + self._batch_curvature(X, hessian_weights)
-            if self.full:
-                step = -np.stack(
-                    [
-                        scipy.linalg.solve(h, g, assume_a="pos")
-                        for h, g in zip(hessian, gradient)
-                    ]
-                )
-            else:
-                step = -gradient / hessian
-            coef = coef + self._damped(
-                X, Y, sample_weight, pos_weight, centre, coef, step
-            )
-        _, hessian_weights = self._batch(X, Y, sample_weight, pos_weight, coef)
-        self.curvature = self.curvature + self._batch_curvature(X, hessian_weights)
-        self.coef = coef
-        return coef
+    def update(self, X, Y, sample_weight, pos_weight):
+        """Add one batch (rows ``X``, targets ``Y``, raw weights ``sample_weight``).
 
-    def _damped(self, X, Y, sample_weight, pos_weight, centre, coef, step):
+        One stochastic Newton step: ``m <- m - t (A + H_b(m))^{-1} g_b(m)``, with
+        ``t`` halved until the batch model decreases, then ``A <- A + H_b(m)``.
+        """
+        centre = self.coef
+        gradient, hessian_weights = self._batch(X, Y, sample_weight, pos_weight, centre)
+        batch_curvature = self._batch_curvature(X, hessian_weights)
+        curvature = self.curvature + batch_curvature
+        if self.full:
+            step = -np.stack(
+                [
+                    scipy.linalg.solve(h, g, assume_a="pos")
+                    for h, g in zip(curvature, gradient)
+                ]
+            )
+        else:
+            step = -gradient / np.maximum(curvature, np.finfo(float).tiny)
+        self.coef = centre + self._damped(X, Y, sample_weight, pos_weight, centre, step)
+        self.curvature = curvature
+        return self.coef
+
+    def _damped(self, X, Y, sample_weight, pos_weight, centre, step):
         """Per-label backtracking on the batch model, returning the taken steps."""
 
         def model(c):
@@ -374,10 +370,10 @@ class OnlineNewton:
                 quad = np.einsum("ki,ki,ki->k", delta, self.curvature, delta)
             return loss + 0.5 * quad
 
-        start = model(coef)
-        scale = np.ones(coef.shape[0])
+        start = model(centre)
+        scale = np.ones(centre.shape[0])
         for _ in range(_MAX_LINE_SEARCH):
-            worse = model(coef + scale[:, None] * step) > start
+            worse = model(centre + scale[:, None] * step) > start
             if not worse.any():
                 break
             scale[worse] *= 0.5
