@@ -126,7 +126,8 @@ def run(name, X, Y, skip_ovr):
     obj_skbce = objective(X, Y, skbce.coef_, skbce.intercept_)
     print(
         f"skbce MultiLabelLogisticClassifier  {t_skbce:8.2f} s   "
-        f"peak {mem_skbce:8.1f} MiB   Newton iterations per label {skbce.n_iter_.min()}..{skbce.n_iter_.max()}"
+        f"peak {mem_skbce:8.1f} MiB   Newton iterations per label "
+        f"{skbce.n_iter_.min()}..{skbce.n_iter_.max()}"
     )
     if skip_ovr:
         return
