@@ -111,12 +111,12 @@ def block_line_loss(Y, raw, raw_direction, step, sample_weight, pos_weight):
 
 def block_gram(X, sample_weight, fit_intercept):
     """Weighted Gram matrix ``[X, 1].T @ diag(s) @ [X, 1]`` of a block, (p, p)."""
-    weighted = (
-        X.multiply(sample_weight[:, None])
-        if sparse.issparse(X)
-        else (X * sample_weight[:, None].astype(X.dtype))
-    )
-    gram = _transpose_product(X, _dense(weighted), False)
+    root = np.sqrt(sample_weight)[:, None]
+    if sparse.issparse(X):
+        scaled = _dense(X.multiply(root))
+    else:
+        scaled = X * root.astype(X.dtype)
+    gram = (scaled.T @ scaled).astype(np.float64)  # symmetric rank-k product
     if fit_intercept:
         column = _transpose_product(X, sample_weight[:, None], False)
         gram = np.block([[gram, column.T], [column, sample_weight.sum()]])
@@ -262,12 +262,25 @@ class InMemoryRowPass:
 
     def hessian_weight_sums(self, positions):
         """Sum over rows of the Hessian weights at ``positions``, (k,)."""
-        return self._hessian_weights[:, positions].sum(axis=0, dtype=np.float64)
-
-    def gram(self):
-        """Weighted Gram matrix of the design, (p, p)."""
         return sum(
-            block_gram(self.X[rows], self.sample_weight[rows], self.fit_intercept)
+            self._columns(self._hessian_weights[rows], positions).sum(
+                axis=0, dtype=np.float64
+            )
+            for rows in self.blocks
+        )
+
+    def gram(self, stride=1):
+        """Weighted Gram matrix of the design, (p, p).
+
+        With ``stride > 1``, an estimate from every ``stride``-th row (weights
+        multiplied by ``stride``), enough for a preconditioner.
+        """
+        return sum(
+            block_gram(
+                self.X[rows][::stride],
+                self.sample_weight[rows][::stride] * stride,
+                self.fit_intercept,
+            )
             for rows in self.blocks
         )
 
