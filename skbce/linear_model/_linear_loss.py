@@ -180,6 +180,20 @@ class InMemoryRowPass:
         self._raw_direction = None
         self._X_squared = None
 
+    def subsample(self, stride):
+        """The same passes over every ``stride``-th row, weights times ``stride``.
+
+        The subsampled objective estimates the full one on the same scale (the
+        weights still sum to about 1), so its solution is a starting point.
+        """
+        return type(self)(
+            self.X[::stride],
+            self.Y[::stride],
+            self.sample_weight[::stride] * stride,
+            self.pos_weight,
+            self.fit_intercept,
+        )
+
     def _pos_weight(self, labels):
         if self.pos_weight is None:
             return None

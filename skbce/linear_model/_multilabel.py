@@ -19,7 +19,14 @@ from ..utils._sklearn_compat import (
     _fit_context,
 )
 from ._linear_loss import InMemoryRowPass, MultiLabelLinearLoss
-from ._multilabel_solver import OnlineNewton, lbfgs_joint, newton_cg_lockstep
+from ._multilabel_solver import (
+    DiagonalPreconditioner,
+    GramPreconditioner,
+    OnlineNewton,
+    lbfgs_joint,
+    newton_cg_lockstep,
+    subsample_start,
+)
 
 _FLOAT_DTYPES = [np.float64, np.float32]
 
@@ -384,7 +391,7 @@ class MultiLabelLogisticClassifier(ClassifierMixin, BaseEstimator):
         converged = np.ones(n_labels, dtype=bool)
         if solve.size:
             coef[solve], n_iter[solve], converged[solve] = self._solve(
-                objective, coef[solve]
+                objective, coef[solve], warm=previous is not None
             )
         if not converged.all():
             warnings.warn(
@@ -402,7 +409,7 @@ class MultiLabelLogisticClassifier(ClassifierMixin, BaseEstimator):
         self._online = None
         return self
 
-    def _solve(self, objective, coef):
+    def _solve(self, objective, coef, warm):
         """Run the chosen solver; return coef, iterations, convergence per label."""
         labels = np.arange(coef.shape[0])
         if self.solver == "lbfgs":
@@ -415,12 +422,17 @@ class MultiLabelLogisticClassifier(ClassifierMixin, BaseEstimator):
                 verbose=self.verbose,
             )
             return coef, np.full(labels.size, n_iter), converged
+        preconditioner = self._preconditioner(objective.data, coef.shape[1])
+        if isinstance(preconditioner, GramPreconditioner) and not warm:
+            coef = subsample_start(
+                objective, coef, preconditioner, tol=max(self.tol, 1e-3)
+            )
         result = newton_cg_lockstep(
             objective,
             coef,
             tol=self.tol,
             max_iter=self.max_iter,
-            preconditioner=self._preconditioner(objective.data.X),
+            preconditioner=preconditioner,
             verbose=self.verbose,
         )
         coef, n_iter, converged = result.coef, result.n_iter, result.converged
@@ -439,13 +451,13 @@ class MultiLabelLogisticClassifier(ClassifierMixin, BaseEstimator):
         return coef, n_iter, converged
 
     @staticmethod
-    def _preconditioner(X):
+    def _preconditioner(data, n_dof):
         """CG preconditioner: the shared Gram matrix for dense X of moderate width
-        (one d x d eigendecomposition per fit), else the Hessian diagonal."""
-        n_samples, n_features = X.shape
-        if not sparse.issparse(X) and n_features <= min(1000, n_samples):
-            return "gram"
-        return "diagonal"
+        (one (p, p) eigendecomposition per fit), else the Hessian diagonal."""
+        n_samples, n_features = data.X.shape
+        if not sparse.issparse(data.X) and n_features <= min(1000, n_samples):
+            return GramPreconditioner(data, n_dof)
+        return DiagonalPreconditioner()
 
     def _set_coef(self, coef, n_features, dtype):
         self.coef_ = np.ascontiguousarray(coef[:, :n_features], dtype=dtype)
