@@ -67,6 +67,15 @@ def test_multilabel_matches_logistic_regression_per_label(
     assert_array_equal(clf.classes_, np.arange(Y.shape[1]))
 
 
+def test_multilabel_many_rows_match_logistic_regression(rng):
+    """Check the path for many rows per coefficient (warm start from a row
+    sample, Gram preconditioner) against LogisticRegression."""
+    X, Y = _multilabel_data(rng, n=3000, d=3, n_labels=3)
+    clf = MultiLabelLogisticClassifier(C=0.3, **TIGHT).fit(X, Y)
+    references = [_reference(X, Y[:, k], C=0.3) for k in range(Y.shape[1])]
+    _assert_matches_reference(clf, references)
+
+
 def test_multilabel_per_label_C_and_pos_weight_match_class_weight(rng):
     """Check that per-label C and pos_weight equal LogisticRegression's C and
     class_weight={0: 1, 1: w}, label by label."""
@@ -337,8 +346,8 @@ def test_multilabel_predict_checks_features_and_fitted_state(rng):
         clf.predict(X[:, :3])
 
 
-def test_multilabel_failed_fit_and_partial_fit_leave_model_unchanged(rng):
-    """Check that a failed fit or partial_fit leaves a fitted model as it was."""
+def test_multilabel_failed_fit_partial_fit_set_params_leave_model_unchanged(rng):
+    """Check that a failed fit, partial_fit or set_params changes nothing."""
     X, Y = _multilabel_data(rng)
     clf = MultiLabelLogisticClassifier().fit(X, Y)
     state = {k: np.copy(v) for k, v in vars(clf).items() if k.endswith("_")}
@@ -347,6 +356,9 @@ def test_multilabel_failed_fit_and_partial_fit_leave_model_unchanged(rng):
         clf.fit(Xdf, Y[:, :2] * 2)
     with pytest.raises(ValueError):
         clf.partial_fit(X, Y[:, :2])
+    with pytest.raises(ValueError, match="Invalid parameter"):
+        clf.set_params(C=5.0, bogus=1)
+    assert clf.C == 1.0
     after = {k: v for k, v in vars(clf).items() if k.endswith("_")}
     assert after.keys() == state.keys()
     for key, value in state.items():

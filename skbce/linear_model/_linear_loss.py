@@ -180,6 +180,16 @@ class InMemoryRowPass:
         self._raw_direction = None
         self._X_squared = None
 
+    @property
+    def n_rows(self):
+        """Number of rows of the data."""
+        return self.X.shape[0]
+
+    @property
+    def dtype(self):
+        """Floating dtype of the data and of the per-row state."""
+        return self.X.dtype
+
     def subsample(self, stride):
         """The same passes over every ``stride``-th row, weights times ``stride``.
 

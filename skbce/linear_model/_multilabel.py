@@ -409,6 +409,22 @@ class MultiLabelLogisticClassifier(ClassifierMixin, BaseEstimator):
         self._online = None
         return self
 
+    def set_params(self, **params):
+        """Set the parameters of this estimator; all or none of them.
+
+        Parameters
+        ----------
+        **params : dict
+            Estimator parameters.
+
+        Returns
+        -------
+        self : object
+            The estimator.
+        """
+        with _unchanged_on_error(self):
+            return super().set_params(**params)
+
     def _solve(self, objective, coef, warm):
         """Run the chosen solver; return coef, iterations, convergence per label."""
         labels = np.arange(coef.shape[0])

@@ -72,7 +72,7 @@ class GramPreconditioner:
     rows_per_dof = 32
 
     def __init__(self, data, n_dof):
-        stride = max(1, data.X.shape[0] // (self.rows_per_dof * n_dof))
+        stride = max(1, data.n_rows // (self.rows_per_dof * n_dof))
         eigenvalues, self.eigenvectors = np.linalg.eigh(data.gram(stride))
         self.eigenvalues = np.maximum(eigenvalues, 0)
 
@@ -186,7 +186,7 @@ def newton_cg_lockstep(
     n_iter = np.zeros(n_labels, dtype=np.int32)
     converged = np.zeros(n_labels, dtype=bool)
     # Relative size of rounding errors in the objective (float32 data: larger).
-    rounding = 16 * np.finfo(objective.data.raw.dtype).eps
+    rounding = 16 * np.finfo(objective.data.dtype).eps
     active = all_labels
     for iteration in range(max_iter + 1):
         gradient = objective.gradient(active)
@@ -245,7 +245,7 @@ def subsample_start(
     the full one, and the full-data Newton steps then start in their region of
     fast convergence. Returns ``coef`` unchanged when the data are too small.
     """
-    n_rows, n_dof = objective.data.X.shape[0], coef.shape[1]
+    n_rows, n_dof = objective.data.n_rows, coef.shape[1]
     stride = n_rows // (rows_per_dof * n_dof)
     if stride < 4:
         return coef
