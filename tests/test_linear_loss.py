@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from numpy.testing import assert_allclose
+from numpy.testing import assert_allclose, assert_array_equal
 from scipy import sparse
 from scipy.optimize import approx_fprime
 
@@ -127,3 +127,24 @@ def test_row_pass_blocks_add_up_to_one_pass(rng):
         rtol=1e-12,
     )
     assert_allclose(many.data.gram(), one.data.gram(), rtol=1e-12)
+
+
+def test_row_pass_float32_hessian_products_are_close(rng):
+    """Check that float32 Hessian products of float64 data (the CG fast path)
+    agree with float64 ones to float32 accuracy, and gradients stay float64."""
+    X, Y, sw, pw, l2, coef = _problem(rng, n=500)
+    exact = _loss(X, Y, sw, pw, l2, True)
+    mixed = MultiLabelLinearLoss(
+        InMemoryRowPass(X, Y, sw, pw, True, hessian_dtype=np.float32), l2, True
+    )
+    labels = np.arange(Y.shape[1])
+    V = rng.standard_normal(coef.shape)
+    for objective in (exact, mixed):
+        objective.set_coef(coef)
+    assert_array_equal(mixed.gradient(labels), exact.gradient(labels))
+    assert_allclose(
+        mixed.hessian_product(V, labels, labels),
+        exact.hessian_product(V, labels, labels),
+        rtol=1e-5,
+        atol=1e-6,
+    )

@@ -383,6 +383,7 @@ class MultiLabelLogisticClassifier(ClassifierMixin, BaseEstimator):
             sample_weight / total_weight,
             None if pos_weight is None else pos_weight[solve],
             self.fit_intercept,
+            hessian_dtype=self._hessian_dtype(X),
         )
         objective = MultiLabelLinearLoss(
             data, 1 / (C[solve] * total_weight), self.fit_intercept
@@ -465,6 +466,18 @@ class MultiLabelLogisticClassifier(ClassifierMixin, BaseEstimator):
             )
             n_iter[stuck] += extra
         return coef, n_iter, converged
+
+    @staticmethod
+    def _hessian_dtype(X):
+        """float32 for CG's Hessian products of large dense data, else X's dtype.
+
+        The float32 copy of X costs half of X's memory and halves the time of
+        the products that dominate the fit; the gradients, line searches and
+        convergence test stay in X's dtype, so the solution is as exact.
+        """
+        if sparse.issparse(X) or X.size < 2**22:
+            return None
+        return np.float32
 
     @staticmethod
     def _preconditioner(data, n_dof):
