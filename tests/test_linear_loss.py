@@ -22,8 +22,8 @@ def _problem(rng, sparse_X=False, fit_intercept=True, pos_weight=True, n=60, d=5
     return X, Y, sw / sw.sum(), pw, l2, coef
 
 
-def _loss(X, Y, sw, pw, l2, fit_intercept, block_bytes=2**24):
-    data = InMemoryRowPass(X, Y, sw, pw, fit_intercept, block_bytes=block_bytes)
+def _loss(X, Y, sw, pw, l2, fit_intercept, **options):
+    data = InMemoryRowPass(X, Y, sw, pw, fit_intercept, **options)
     return MultiLabelLinearLoss(data, l2, fit_intercept)
 
 
@@ -109,11 +109,13 @@ def test_linear_loss_line_search_values_match_recomputed_logits(rng):
     assert_allclose(objective.data.raw, reference.data.raw, rtol=1e-12, atol=1e-12)
 
 
-def test_row_pass_blocks_add_up_to_one_pass(rng):
-    """Check that reductions over many row blocks equal those of a single block."""
-    X, Y, sw, pw, l2, coef = _problem(rng, n=1000)
-    one = _loss(X, Y, sw, pw, l2, True)
-    many = _loss(X, Y, sw, pw, l2, True, block_bytes=1)
+@pytest.mark.parametrize("sparse_X", [False, True])
+def test_row_pass_blocks_add_up_to_one_pass(rng, sparse_X):
+    """Check that reductions over many row blocks (threaded for sparse data)
+    equal those of a single block."""
+    X, Y, sw, pw, l2, coef = _problem(rng, sparse_X, n=1000)
+    one = _loss(X, Y, sw, pw, l2, True, n_threads=1)
+    many = _loss(X, Y, sw, pw, l2, True, block_bytes=1, n_threads=3)
     assert len(many.data.blocks) > 1
     labels = np.arange(Y.shape[1])
     V = rng.standard_normal(coef.shape)
@@ -127,6 +129,16 @@ def test_row_pass_blocks_add_up_to_one_pass(rng):
         rtol=1e-12,
     )
     assert_allclose(many.data.gram(), one.data.gram(), rtol=1e-12)
+    assert_allclose(
+        many.hessian_diagonal(labels, labels),
+        one.hessian_diagonal(labels, labels),
+        rtol=1e-12,
+    )
+    direction = rng.standard_normal(coef.shape)
+    for objective in (one, many):
+        objective.set_direction(direction, labels)
+        objective.move(np.full(labels.size, 0.5), np.arange(labels.size))
+    assert_allclose(many.data.raw, one.data.raw, rtol=1e-12)
 
 
 def test_row_pass_float32_hessian_products_are_close(rng):

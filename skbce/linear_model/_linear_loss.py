@@ -41,6 +41,10 @@ reductions. Solvers see nothing but parameters and reductions, through
 :class:`MultiLabelLinearLoss`.
 """
 
+import functools
+import os
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 from scipy import sparse
 
@@ -136,26 +140,42 @@ def _transpose_product(X, R, fit_intercept):
 # --------------------------------------------------------------------------
 
 
+@functools.cache
+def _thread_pool(n_threads):
+    """A process-wide pool of worker threads for the passes over sparse blocks."""
+    return ThreadPoolExecutor(n_threads, thread_name_prefix="skbce-rows")
+
+
 class InMemoryRowPass:
     """The data passes over in-memory data, block of rows by block of rows.
 
     Holds the data and the per-row state (logits of all labels, Hessian weights
     and direction logits of the labels being worked on). Every public method is
-    one data pass: it applies a ``block_*`` kernel to each block of rows and sums
-    the reductions. Dense data are cut into blocks of about ``block_bytes`` of
-    per-row state, so that the element-wise work of the kernels runs in cache
-    (the blocks are views: no copy); sparse data form a single block.
+    one data pass: it maps a ``block_*`` kernel over the blocks of rows and sums
+    the reductions in block order (deterministic). Dense data are cut into
+    blocks of about ``block_bytes`` of per-row state, so that the element-wise
+    work runs in cache (the blocks are views), and are processed one after the
+    other (BLAS threads the products). Sparse data (CSR) are cut into
+    ``n_threads`` blocks processed by a thread pool: scipy's sparse products and
+    numpy's element-wise kernels release the GIL, so this is the same
+    map-and-reduce as a chunked backend's, on the cores of one machine.
 
     Parameters
     ----------
-    X : {ndarray, CSR matrix} of shape (n, d)
+    X : {ndarray, sparse matrix} of shape (n, d)
     Y : ndarray of shape (n, L)
         Targets (already smoothed), in the dtype of ``X``.
     sample_weight : ndarray of shape (n,)
         Normalised sample weights (summing to 1), float64.
     pos_weight : ndarray of shape (L,) or None
     fit_intercept : bool
-    block_bytes : int, default=2**22
+    block_bytes : int, default=2**24
+        Dense data: bytes of per-row state per block.
+    hessian_dtype : dtype, default=None
+        Dtype of the Hessian-vector products (None: the dtype of X).
+    n_threads : int, default=None
+        Sparse data: number of blocks and threads (None: the number of CPUs,
+        at most 8, and at most one block per 1024 rows).
     """
 
     def __init__(
@@ -167,27 +187,56 @@ class InMemoryRowPass:
         fit_intercept,
         block_bytes=2**24,
         hessian_dtype=None,
+        n_threads=None,
     ):
+        n_rows = X.shape[0]
+        self._pool = None
+        if sparse.issparse(X):
+            X = X.tocsr()
+            if n_threads is None:
+                n_threads = min(os.cpu_count() or 1, 8, max(1, n_rows // 1024))
+            step = -(-n_rows // max(n_threads, 1)) or 1
+            if n_threads > 1:
+                self._pool = _thread_pool(n_threads)
+        else:
+            width = max(Y.shape[1], X.shape[1], 1) * X.dtype.itemsize
+            step = max(256, block_bytes // width)
         self.X = X
-        self.hessian_dtype = np.dtype(hessian_dtype or X.dtype)
         self.Y = Y
         self.sample_weight = sample_weight
         self.pos_weight = pos_weight
         self.fit_intercept = fit_intercept
+        self.hessian_dtype = np.dtype(hessian_dtype or X.dtype)
         self.raw = np.zeros(Y.shape, dtype=X.dtype)
-        n_rows = X.shape[0]
-        if sparse.issparse(X):
-            step = n_rows
-        else:
-            width = max(Y.shape[1], X.shape[1], 1) * X.dtype.itemsize
-            step = max(256, block_bytes // width)
         self.blocks = [
             slice(start, min(start + step, n_rows)) for start in range(0, n_rows, step)
         ] or [slice(0, 0)]
+        self._X_blocks = self._split(X)
         self._hessian_weights = None
         self._raw_direction = None
         self._X_squared = None
         self._X_hessian = None
+
+    def _split(self, X):
+        """Row blocks of X: views when dense, CSR copies when sparse."""
+        if len(self.blocks) == 1:
+            return [X]
+        return [X[rows] for rows in self.blocks]
+
+    def _map(self, function):
+        """``[function(i, rows) for each block]``, threaded for sparse data."""
+        tasks = list(enumerate(self.blocks))
+        if self._pool is None:
+            return [function(i, rows) for i, rows in tasks]
+        return list(self._pool.map(lambda task: function(*task), tasks))
+
+    def _sum(self, function):
+        """Sum over the blocks of the reductions ``function(i, rows)``."""
+        results = self._map(function)
+        total = results[0]
+        for result in results[1:]:
+            total = total + result
+        return total
 
     @property
     def n_rows(self):
@@ -211,6 +260,7 @@ class InMemoryRowPass:
             self.sample_weight[::stride] * stride,
             self.pos_weight,
             self.fit_intercept,
+            hessian_dtype=self.hessian_dtype,
         )
 
     def _pos_weight(self, labels):
@@ -227,42 +277,44 @@ class InMemoryRowPass:
 
     def set_coef(self, coef, labels):
         """Recompute the logits of ``labels`` for their coefficients ``coef``."""
-        for rows in self.blocks:
-            self.raw[rows, labels] = block_raw(self.X[rows], coef, self.fit_intercept)
+
+        def block(i, rows):
+            raw = block_raw(self._X_blocks[i], coef, self.fit_intercept)
+            self.raw[rows, labels] = raw
+
+        self._map(block)
 
     def loss(self, labels):
         """Weighted BCE sums of ``labels`` at the current logits, (k,)."""
         labels = np.asarray(labels)
         pos_weight = self._pos_weight(labels)
-        return sum(
-            block_loss(
+        return self._sum(
+            lambda i, rows: block_loss(
                 self._columns(self.Y[rows], labels),
                 self._columns(self.raw[rows], labels),
                 self.sample_weight[rows],
                 pos_weight,
             )
-            for rows in self.blocks
         )
 
     def gradient_hessian(self, labels):
         """Data gradient of ``labels`` (k, p); keeps their Hessian weights."""
         labels = np.asarray(labels)
         pos_weight = self._pos_weight(labels)
-        self._hessian_weights = np.empty(
-            (self.X.shape[0], labels.size), dtype=self.X.dtype
-        )
-        gradient = 0
-        for rows in self.blocks:
-            block_gradient, self._hessian_weights[rows] = block_gradient_hessian(
-                self.X[rows],
+        self._hessian_weights = np.empty((self.n_rows, labels.size), dtype=self.dtype)
+
+        def block(i, rows):
+            gradient, self._hessian_weights[rows] = block_gradient_hessian(
+                self._X_blocks[i],
                 self._columns(self.Y[rows], labels),
                 self._columns(self.raw[rows], labels),
                 self.sample_weight[rows],
                 pos_weight,
                 self.fit_intercept,
             )
-            gradient = gradient + block_gradient
-        return gradient
+            return gradient
+
+        return self._sum(block)
 
     def hessian_product(self, V, positions):
         """Data Hessian-vector products for the labels at ``positions``.
@@ -272,44 +324,43 @@ class InMemoryRowPass:
         copy of X made once) serve CG, whose relative accuracy needs are far
         above float32 rounding, at twice the speed; gradients stay float64.
         """
-        X = self.X
-        if self.hessian_dtype != X.dtype:
+        X_blocks = self._X_blocks
+        if self.hessian_dtype != self.dtype:
             if self._X_hessian is None:
-                self._X_hessian = X.astype(self.hessian_dtype)
-            X = self._X_hessian
-        return sum(
-            block_hessian_product(
-                X[rows],
+                self._X_hessian = self._split(self.X.astype(self.hessian_dtype))
+            X_blocks = self._X_hessian
+        return self._sum(
+            lambda i, rows: block_hessian_product(
+                X_blocks[i],
                 self._columns(self._hessian_weights[rows], positions).astype(
-                    X.dtype, copy=False
+                    X_blocks[i].dtype, copy=False
                 ),
                 V,
                 self.fit_intercept,
             )
-            for rows in self.blocks
         )
 
     def hessian_diagonal(self, positions):
         """Diagonal of the data Hessians at ``positions`` (k, p), one pass."""
         if self._X_squared is None:
             X = self.X
-            self._X_squared = X.multiply(X).tocsr() if sparse.issparse(X) else X * X
-        return sum(
-            _transpose_product(
-                self._X_squared[rows],
+            self._X_squared = self._split(
+                X.multiply(X).tocsr() if sparse.issparse(X) else X * X
+            )
+        return self._sum(
+            lambda i, rows: _transpose_product(
+                self._X_squared[i],
                 self._columns(self._hessian_weights[rows], positions),
                 self.fit_intercept,
             )
-            for rows in self.blocks
         )
 
     def hessian_weight_sums(self, positions):
         """Sum over rows of the Hessian weights at ``positions``, (k,)."""
-        return sum(
-            self._columns(self._hessian_weights[rows], positions).sum(
+        return self._sum(
+            lambda i, rows: self._columns(self._hessian_weights[rows], positions).sum(
                 axis=0, dtype=np.float64
             )
-            for rows in self.blocks
         )
 
     def gram(self, stride=1):
@@ -318,30 +369,31 @@ class InMemoryRowPass:
         With ``stride > 1``, an estimate from every ``stride``-th row (weights
         multiplied by ``stride``), enough for a preconditioner.
         """
-        return sum(
-            block_gram(
-                self.X[rows][::stride],
+        return self._sum(
+            lambda i, rows: block_gram(
+                self._X_blocks[i][::stride],
                 self.sample_weight[rows][::stride] * stride,
                 self.fit_intercept,
             )
-            for rows in self.blocks
         )
 
     def set_direction(self, V, labels):
         """Compute and keep the logits ``X @ V.T (+ v_b)`` of search directions."""
         self._direction_labels = np.asarray(labels)
-        self._raw_direction = np.empty(
-            (self.X.shape[0], V.shape[0]), dtype=self.X.dtype
-        )
-        for rows in self.blocks:
-            self._raw_direction[rows] = block_raw(self.X[rows], V, self.fit_intercept)
+        self._raw_direction = np.empty((self.n_rows, V.shape[0]), dtype=self.dtype)
+
+        def block(i, rows):
+            raw = block_raw(self._X_blocks[i], V, self.fit_intercept)
+            self._raw_direction[rows] = raw
+
+        self._map(block)
 
     def trial_loss(self, step, positions):
         """Losses at ``raw + step * raw_direction`` for the direction ``positions``."""
         labels = self._direction_labels[positions]
         pos_weight = self._pos_weight(labels)
-        return sum(
-            block_line_loss(
+        return self._sum(
+            lambda i, rows: block_line_loss(
                 self._columns(self.Y[rows], labels),
                 self._columns(self.raw[rows], labels),
                 self._columns(self._raw_direction[rows], positions),
@@ -349,22 +401,25 @@ class InMemoryRowPass:
                 self.sample_weight[rows],
                 pos_weight,
             )
-            for rows in self.blocks
         )
 
     def move(self, step, positions):
         """Move the logits of the direction ``positions`` by ``step`` (k,)."""
         labels = self._direction_labels[positions]
-        step = step.astype(self.raw.dtype)
-        for rows in self.blocks:
+        step = step.astype(self.dtype)
+        every_label = (
+            labels.size == self.raw.shape[1]
+            and (labels == np.arange(labels.size)).all()
+        )
+
+        def block(i, rows):
             direction = self._columns(self._raw_direction[rows], positions)
-            if (
-                labels.size == self.raw.shape[1]
-                and (labels == np.arange(labels.size)).all()
-            ):
+            if every_label:
                 self.raw[rows] += step * direction
             else:
                 self.raw[rows, labels] += step * direction
+
+        self._map(block)
 
 
 # --------------------------------------------------------------------------
