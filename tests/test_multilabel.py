@@ -387,3 +387,31 @@ def test_multilabel_is_deterministic(rng):
         a = MultiLabelLogisticClassifier().fit(X, Y)
     b = MultiLabelLogisticClassifier().fit(X, Y)
     assert_array_equal(a.coef_, b.coef_)
+
+
+def test_multilabel_scaling_sample_weight_is_scaling_C(rng):
+    """Check that multiplying the sample weights by c equals multiplying C by c
+    (the loss is a sum over samples, as in LogisticRegression)."""
+    X, Y = _multilabel_data(rng)
+    sample_weight = rng.uniform(0.5, 2, X.shape[0])
+    scaled = MultiLabelLogisticClassifier(C=0.5, **TIGHT).fit(
+        X, Y, sample_weight=3 * sample_weight
+    )
+    reference = MultiLabelLogisticClassifier(C=1.5, **TIGHT).fit(
+        X, Y, sample_weight=sample_weight
+    )
+    assert_allclose(scaled.coef_, reference.coef_, rtol=1e-8, atol=1e-10)
+
+
+def test_multilabel_partial_fit_after_fit_continues_from_fit(rng):
+    """Check that partial_fit after fit weighs the new batch against the data
+    fit saw: the result is close to the fit on both."""
+    X, Y = _multilabel_data(rng)
+    clf = MultiLabelLogisticClassifier().fit(X, Y)
+    clf.partial_fit(X[:20], Y[:20])
+    both = MultiLabelLogisticClassifier().fit(
+        np.vstack([X, X[:20]]), np.vstack([Y, Y[:20]])
+    )
+    scale = np.abs(both.coef_).max()
+    assert np.abs(clf.coef_ - both.coef_).max() < 0.1 * scale
+    assert clf.n_samples_seen_ == X.shape[0] + 20

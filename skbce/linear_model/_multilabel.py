@@ -520,8 +520,9 @@ class MultiLabelLogisticClassifier(ClassifierMixin, BaseEstimator):
         prior makes the very first one- or two-sample updates finite, and
         repeated passes over a data set approach the batch solution of the
         stream with an error decaying like ``1 / passes``. After ``fit``,
-        ``partial_fit`` continues from the fitted coefficients with the penalty
-        as the only curvature of the past.
+        ``partial_fit`` continues from the fitted coefficients; the curvature of
+        the data ``fit`` saw (of weight ``n_samples_seen_``) is estimated from
+        the first batch, as if that batch stood for them.
 
         Parameters
         ----------
@@ -604,16 +605,21 @@ class MultiLabelLogisticClassifier(ClassifierMixin, BaseEstimator):
             self.n_samples_seen_ = 0.0
             self._set_coef(np.zeros((n_labels, n_features + 1)), n_features, X.dtype)
         online = getattr(self, "_online", None)
+        unseen_weight = 0.0
         if online is None:
+            # First call, or first call after fit: the curvature of fit's data
+            # (weight n_samples_seen_) is estimated from this batch.
             coef = self.coef_.astype(np.float64)
             if self.fit_intercept:
                 coef = np.hstack([coef, self.intercept_[:, None]])
             online = OnlineNewton(coef, 1 / C, self.fit_intercept)
+            unseen_weight = self.n_samples_seen_
         coef = online.update(
             X.astype(self.coef_.dtype, copy=False),
             Y.astype(self.coef_.dtype),
             sample_weight,
             pos_weight,
+            unseen_weight,
         )
         self._online = online
         self._set_coef(coef, n_features, self.coef_.dtype)

@@ -357,15 +357,24 @@ class OnlineNewton:
             return np.einsum("ki,ij,il->kjl", weights, X1, X1, optimize=True)
         return weights @ (X1 * X1)
 
-    def update(self, X, Y, sample_weight, pos_weight):
+    def update(self, X, Y, sample_weight, pos_weight, unseen_weight=0.0):
         """Add one batch (rows ``X``, targets ``Y``, raw weights ``sample_weight``).
 
         One stochastic Newton step: ``m <- m - t (A + H_b(m))^{-1} g_b(m)``, with
         ``t`` halved until the batch model decreases, then ``A <- A + H_b(m)``.
+
+        ``unseen_weight``: total weight of data that shaped ``m`` but whose
+        curvature ``A`` lacks (the data of a previous ``fit``); its curvature is
+        estimated from this batch, ``A += unseen_weight / batch_weight * H_b(m)``,
+        the batch standing for the data the model was fitted on.
         """
         centre = self.coef
         gradient, hessian_weights = self._batch(X, Y, sample_weight, pos_weight, centre)
         batch_curvature = self._batch_curvature(X, hessian_weights)
+        if unseen_weight > 0 and sample_weight.sum() > 0:
+            self.curvature = (
+                self.curvature + (unseen_weight / sample_weight.sum()) * batch_curvature
+            )
         curvature = self.curvature + batch_curvature
         if self.full:
             step = -np.stack(
