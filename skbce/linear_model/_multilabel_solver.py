@@ -17,6 +17,11 @@ over the rows happens behind that object (the data-pass seam).
   updated in place (``raw += t * raw_direction``) instead of recomputed. A label
   leaves the active set as soon as its gradient is below ``tol``: the
   worst-conditioned label no longer dictates the work done on the others.
+  CG is preconditioned by :class:`GramPreconditioner` (dense data of moderate
+  width: one eigendecomposition of the weighted Gram matrix shared by all
+  labels) or :class:`DiagonalPreconditioner` (the Hessian diagonals).
+- :func:`subsample_start`: for many rows per coefficient, the first Newton steps
+  on an evenly spaced row sample.
 - :func:`lbfgs_joint` (``solver="lbfgs"``, and the fallback for labels whose
   Newton line search fails): scipy's L-BFGS-B on the concatenated coefficients
   of the given labels.
