@@ -122,7 +122,9 @@ class MultiLabelLogisticClassifier(ClassifierMixin, BaseEstimator):
         Intercepts (zeros when ``fit_intercept=False``).
 
     n_iter_ : ndarray of shape (n_labels,)
-        Solver iterations per label (0 for labels that were constant).
+        Solver iterations per label over the full data (Newton steps, or
+        L-BFGS iterations); 0 for labels that were constant. With
+        ``partial_fit``: the number of batches seen.
 
     n_features_in_ : int
         Number of features seen during fit.
