@@ -326,6 +326,7 @@ def _bad_inputs():
         ({"C": [1.0, 2.0, 3.0]}, X, Y, None, "one value per label"),
         ({"pos_weight": [1.0, 2.0, 3.0]}, X, Y, None, "one value per label"),
         ({"C": -1.0}, X, Y, None, "'C' parameter"),
+        ({"pos_weight": [1.0, 0.0]}, X, Y, None, "positive and finite"),
     ]
 
 

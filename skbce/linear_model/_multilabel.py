@@ -80,9 +80,9 @@ class MultiLabelLogisticClassifier(ClassifierMixin, BaseEstimator):
 
     pos_weight : float, array-like of shape (n_labels,) or "balanced", \
             default=None
-        Weight of the positive term of the BCE, one for all labels or one per
-        label. "balanced" uses, per label, the ratio of the weighted number of
-        negatives to positives in the training data. None means 1.
+        Weight (> 0) of the positive term of the BCE, one for all labels or
+        one per label. "balanced" uses, per label, the ratio of the weighted
+        number of negatives to positives in the training data. None means 1.
 
     label_smoothing : float in [0, 1), default=0.0
         Targets are moved towards 1/2: :math:`y (1 - \varepsilon) + \varepsilon/2`.
@@ -170,7 +170,7 @@ class MultiLabelLogisticClassifier(ClassifierMixin, BaseEstimator):
         "C": [Interval(Real, 0, None, closed="neither"), "array-like"],
         "fit_intercept": ["boolean"],
         "pos_weight": [
-            Interval(Real, 0, None, closed="left"),
+            Interval(Real, 0, None, closed="neither"),
             "array-like",
             StrOptions({"balanced"}),
             None,
@@ -272,11 +272,11 @@ class MultiLabelLogisticClassifier(ClassifierMixin, BaseEstimator):
             pos_weight.ndim == 1 and pos_weight.shape[0] != n_labels
         ):
             raise ValueError(
-                f"pos_weight must be a non-negative float, 'balanced' or hold one "
+                f"pos_weight must be a positive float, 'balanced' or hold one "
                 f"value per label ({n_labels}); got shape {pos_weight.shape}."
             )
-        if not np.all(np.isfinite(pos_weight)) or (pos_weight < 0).any():
-            raise ValueError("pos_weight must be non-negative and finite.")
+        if not np.all(np.isfinite(pos_weight)) or (pos_weight <= 0).any():
+            raise ValueError("pos_weight must be positive and finite.")
         return C, np.broadcast_to(pos_weight, (n_labels,)).astype(dtype)
 
     def _encode_binary(self, y, classes):
@@ -348,11 +348,14 @@ class MultiLabelLogisticClassifier(ClassifierMixin, BaseEstimator):
                     constant, 1.0, (total_weight - positive) / positive
                 ).astype(X.dtype)
         self.classes_ = classes
+        # Constant labels whose optimum lies at infinity (intercept, no smoothing):
+        # a finite intercept from the add-half prevalence instead of solving.
+        degenerate = constant & self.fit_intercept & (self.label_smoothing == 0)
         if constant.any():
             warnings.warn(
                 f"Labels {self._label_names(np.flatnonzero(constant))} are constant "
-                "in the training data (with positive sample_weight); they predict "
-                "their constant value.",
+                "in the training data (with positive sample_weight)"
+                + ("; they predict their constant value." if degenerate.any() else "."),
                 UserWarning,
                 stacklevel=4,
             )
@@ -363,9 +366,6 @@ class MultiLabelLogisticClassifier(ClassifierMixin, BaseEstimator):
             Y_target = Y * (1 - self.label_smoothing) + self.label_smoothing / 2
         mean_target = (sample_weight @ Y_target) / total_weight
         pw = np.ones(n_labels) if pos_weight is None else pos_weight.astype(float)
-        # Constant labels whose optimum lies at infinity (intercept, no smoothing):
-        # a finite intercept from the add-half prevalence instead of solving.
-        degenerate = constant & self.fit_intercept & (self.label_smoothing == 0)
         if self.fit_intercept:
             prevalence = np.where(
                 degenerate,
