@@ -363,6 +363,18 @@ class InMemoryRowPass:
             )
         )
 
+    def column_squared_norms(self):
+        """Weighted squared norms of the columns of ``[X, 1]``, (p,)."""
+        return self._sum(
+            lambda i, rows: _transpose_product(
+                self._X_blocks[i].multiply(self._X_blocks[i])
+                if sparse.issparse(self.X)
+                else self._X_blocks[i] ** 2,
+                self.sample_weight[rows][:, None],
+                self.fit_intercept,
+            )[0]
+        )
+
     def gram(self, stride=1):
         """Weighted Gram matrix of the design, (p, p).
 

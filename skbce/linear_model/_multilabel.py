@@ -490,7 +490,7 @@ class MultiLabelLogisticClassifier(ClassifierMixin, BaseEstimator):
         n_samples, n_features = data.X.shape
         if not sparse.issparse(data.X) and n_features <= min(1000, n_samples):
             return GramPreconditioner(data, n_dof)
-        return DiagonalPreconditioner()
+        return DiagonalPreconditioner(data)
 
     def _set_coef(self, coef, n_features, dtype):
         self.coef_ = np.ascontiguousarray(coef[:, :n_features], dtype=dtype)
