@@ -214,7 +214,6 @@ class InMemoryRowPass:
         self._X_blocks = self._split(X)
         self._hessian_weights = None
         self._raw_direction = None
-        self._X_squared = None
         self._X_hessian = None
 
     def _split(self, X):
@@ -336,21 +335,6 @@ class InMemoryRowPass:
                     X_blocks[i].dtype, copy=False
                 ),
                 V,
-                self.fit_intercept,
-            )
-        )
-
-    def hessian_diagonal(self, positions):
-        """Diagonal of the data Hessians at ``positions`` (k, p), one pass."""
-        if self._X_squared is None:
-            X = self.X
-            self._X_squared = self._split(
-                X.multiply(X).tocsr() if sparse.issparse(X) else X * X
-            )
-        return self._sum(
-            lambda i, rows: _transpose_product(
-                self._X_squared[i],
-                self._columns(self._hessian_weights[rows], positions),
                 self.fit_intercept,
             )
         )
@@ -501,14 +485,6 @@ class MultiLabelLinearLoss:
         return self.data.hessian_product(V, positions) + self._penalty_gradient(
             V, labels
         )
-
-    def hessian_diagonal(self, positions, labels):
-        """Diagonal of the Hessian blocks of ``labels`` (at ``positions``), (k, p)."""
-        diagonal = self.data.hessian_diagonal(positions)
-        diagonal[:, : diagonal.shape[1] - self.fit_intercept] += self.l2_reg_strength[
-            labels
-        ][:, None]
-        return diagonal
 
     def set_direction(self, V, labels):
         """Fix search directions V (k, p) of ``labels`` for the line search."""
