@@ -76,7 +76,8 @@ def block_raw(X, coef, fit_intercept):
 def block_loss(Y, raw, sample_weight, pos_weight):
     """Per-label weighted sum of the BCE over the rows of one block, shape (k,)."""
     values = _binary.loss(Y, raw, pos_weight)
-    return sample_weight @ values.astype(np.float64, copy=False)
+    # einsum, not BLAS: no BLAS threads inside the threaded passes over blocks.
+    return np.einsum("i,ij->j", sample_weight, values.astype(np.float64, copy=False))
 
 
 def block_gradient_hessian(X, Y, raw, sample_weight, pos_weight, fit_intercept):
