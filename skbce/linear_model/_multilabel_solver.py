@@ -110,7 +110,7 @@ class GramPreconditioner:
 
 
 def _conjugate_gradient(
-    objective, gradient, positions, labels, max_iter, preconditioner
+    objective, gradient, positions, labels, max_iter, preconditioner, tol=0.0
 ):
     """Approximately solve ``H_k s_k = -g_k`` for all labels by lockstep CG.
 
@@ -118,8 +118,10 @@ def _conjugate_gradient(
     stops when its residual's L1 norm is below ``eta_k * ||g_k||_1`` with the
     forcing term ``eta_k = min(0.5, sqrt(max_j |g_kj|))`` (superlinear
     convergence; scikit-learn's Newton-CG uses the L1 norm inside the square
-    root, which keeps ``eta_k = 0.5`` far too long when ``p`` is large), or on
-    non-positive curvature.
+    root, which keeps ``eta_k = 0.5`` far too long when ``p`` is large), or
+    when every entry of its residual is below ``tol / 2`` (the residual is the
+    gradient the quadratic model predicts after the step: no need to solve
+    beyond the convergence tolerance), or on non-positive curvature.
     """
     n_labels = gradient.shape[0]
     if preconditioner is not None:
@@ -159,7 +161,11 @@ def _conjugate_gradient(
         beta = rz_new / np.where(rz[working] > 0, rz[working], 1.0)
         direction[working] = z + beta[:, None] * d
         rz[working] = rz_new
-        done = flat | (np.abs(r).sum(axis=1) <= stop[working])
+        done = (
+            flat
+            | (np.abs(r).sum(axis=1) <= stop[working])
+            | (np.abs(r).max(axis=1) <= tol / 2)
+        )
         working = working[~done]
     return solution
 
@@ -223,7 +229,7 @@ def newton_cg_lockstep(
         labels = active[positions]
         gradient = gradient[positions]
         direction = _conjugate_gradient(
-            objective, gradient, positions, labels, max_cg_iter, preconditioner
+            objective, gradient, positions, labels, max_cg_iter, preconditioner, tol
         )
         slope = np.einsum("ij,ij->i", gradient, direction)
         objective.set_direction(direction, labels)
