@@ -50,37 +50,43 @@ class SolverResult:
     converged: np.ndarray
 
 
-class DiagonalPreconditioner:
+class _ScaledGramPreconditioner:
+    """Shared part of the preconditioners ``c_k M + l2_k I`` per label.
+
+    ``M`` is fixed for the fit (given by its ``spectrum``: eigenvalues or a
+    diagonal); ``c_k`` is the mean Hessian weight of label k at the current
+    Newton iterate, so :meth:`prepare` costs no pass over the rows.
+    """
+
+    def prepare(self, objective, positions, labels):
+        scale = objective.data.hessian_weight_sums(positions)
+        denominator = (
+            scale[:, None] * self.spectrum + objective.l2_reg_strength[labels][:, None]
+        )
+        floor = 1e-12 * denominator.max(axis=1, keepdims=True)
+        self.inverse = 1 / np.maximum(denominator, floor)
+
+
+class DiagonalPreconditioner(_ScaledGramPreconditioner):
     """``c_k diag(G) + l2_k`` per label: the diagonal of :class:`GramPreconditioner`.
 
     ``diag(G)`` holds the weighted squared norms of the columns of ``[X, 1]``,
-    computed once per fit; ``c_k`` is the mean Hessian weight of label k at the
-    current Newton iterate. It corrects the scales of the features (the main
+    computed once per fit. It corrects the scales of the features (the main
     ill-conditioning of sparse count or tf-idf data) at no cost per iteration,
     unlike the exact Hessian diagonal, which needs a pass per Newton step.
     """
 
     def __init__(self, data):
-        self.column_norms = data.column_squared_norms()
-
-    def prepare(self, objective, positions, labels):
-        scale = objective.data.hessian_weight_sums(positions)
-        diagonal = (
-            scale[:, None] * self.column_norms
-            + objective.l2_reg_strength[labels][:, None]
-        )
-        floor = 1e-12 * diagonal.max(axis=1, keepdims=True)
-        self.inverse = 1 / np.maximum(diagonal, floor)
+        self.spectrum = data.column_squared_norms()
 
     def apply(self, residual, working):
         return residual * self.inverse[working]
 
 
-class GramPreconditioner:
+class GramPreconditioner(_ScaledGramPreconditioner):
     """``c_k G + l2_k I`` per label, from one eigendecomposition of the Gram matrix.
 
-    ``G = [X, 1]' diag(s) [X, 1]`` is shared by all labels; ``c_k`` is the mean
-    Hessian weight of label k at the current Newton iterate. Where the Hessian
+    ``G = [X, 1]' diag(s) [X, 1]`` is shared by all labels. Where the Hessian
     weights vary little with x (or vary along few directions, as for Gaussian
     designs), CG on the preconditioned system needs a handful of steps. Built
     once per fit (a (p, p) reduction plus an eigendecomposition): for dense
@@ -93,16 +99,7 @@ class GramPreconditioner:
     def __init__(self, data, n_dof):
         stride = max(1, data.n_rows // (self.rows_per_dof * n_dof))
         eigenvalues, self.eigenvectors = np.linalg.eigh(data.gram(stride))
-        self.eigenvalues = np.maximum(eigenvalues, 0)
-
-    def prepare(self, objective, positions, labels):
-        scale = objective.data.hessian_weight_sums(positions)
-        denominator = (
-            scale[:, None] * self.eigenvalues
-            + objective.l2_reg_strength[labels][:, None]
-        )
-        floor = 1e-12 * denominator.max(axis=1, keepdims=True)
-        self.inverse = 1 / np.maximum(denominator, floor)
+        self.spectrum = np.maximum(eigenvalues, 0)
 
     def apply(self, residual, working):
         Q = self.eigenvectors
