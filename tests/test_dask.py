@@ -253,3 +253,58 @@ def test_optimal_threshold_classifier_prefit_dask_equals_in_memory(client, multi
     assert_array_equal(pred.compute(), ref.predict(X))
     with pytest.raises(ValueError, match="cv='prefit'"):
         OptimalThresholdClassifier(estimator, cv=3).fit(da.from_array(X, chunks=500), y)
+
+
+def _multilabel_objective(model, X, Y):
+    """The objective of fit: summed BCE plus ||w_k||^2 / (2 C) over the labels."""
+    from skbce.losses import binary_cross_entropy
+
+    raw = X @ model.coef_.T.astype(np.float64) + model.intercept_
+    bce = binary_cross_entropy(Y, raw, reduction="sum")
+    return bce + np.sum(model.coef_.astype(np.float64) ** 2) / (2 * model.C)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("solver", ["newton-cg", "lbfgs"])
+def test_multilabel_classifier_dask_fit_equals_in_memory_fit(client, dtype, solver):
+    """Check that a fit on dask row chunks reaches the in-memory objective."""
+    from skbce import MultiLabelLogisticClassifier
+    from skbce.datasets import load_yeast
+
+    X, Y = load_yeast(return_X_y=True)
+    X, Y = np.asarray(X, dtype=dtype)[:800], np.asarray(Y)[:800]
+    ref = MultiLabelLogisticClassifier(solver=solver).fit(X, Y)
+    model = MultiLabelLogisticClassifier(solver=solver).fit(
+        da.from_array(X, chunks=(300, 60)), da.from_array(Y, chunks=(250, 7))
+    )
+    assert model.coef_.dtype == dtype
+    X64 = X.astype(np.float64)
+    gap = _relative_gap(
+        _multilabel_objective(model, X64, Y), _multilabel_objective(ref, X64, Y)
+    )
+    assert gap <= 1e-8
+    proba = model.predict_proba(da.from_array(X, chunks=(300, -1)))
+    assert isinstance(proba, da.Array) and proba.dtype == dtype
+    assert_allclose(proba.compute(), ref.predict_proba(X), rtol=1e-4, atol=1e-5)
+    pred = model.predict(da.from_array(X, chunks=(300, -1))).compute()
+    assert pred.dtype == ref.predict(X).dtype
+
+
+def test_multilabel_classifier_dask_binary_target(client):
+    """Check a binary 1-D dask target: classes, coefficients and predictions."""
+    from skbce import MultiLabelLogisticClassifier
+
+    X, y = make_classification(n_samples=900, n_features=5, random_state=0)
+    y = np.where(y == 1, "spam", "ham")
+    ref = MultiLabelLogisticClassifier().fit(X, y)
+    model = MultiLabelLogisticClassifier().fit(
+        da.from_array(X, chunks=200), da.from_array(y, chunks=200)
+    )
+    assert_array_equal(model.classes_, ref.classes_)
+    assert_allclose(model.coef_, ref.coef_, rtol=1e-6, atol=1e-8)
+    pred = model.predict(da.from_array(X, chunks=(250, -1)))
+    assert_array_equal(pred.compute(), ref.predict(X))
+    with pytest.raises(ValueError, match="multiclass"):
+        MultiLabelLogisticClassifier().fit(
+            da.from_array(X, chunks=200), da.from_array(np.arange(900) % 3, chunks=200)
+        )

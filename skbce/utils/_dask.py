@@ -40,6 +40,15 @@ def any_dask(*objs):
     return any(is_dask_collection(obj) for obj in objs)
 
 
+def materialize(*values):
+    """The values, computed together in one pass if some are dask collections."""
+    if any_dask(*values):
+        import dask
+
+        return dask.compute(*values)
+    return values
+
+
 def dask_map(func, blocks, gather=True):
     """Apply ``func`` to every block with the active dask scheduler.
 
@@ -117,7 +126,7 @@ def check_dask_X(estimator, X, *, reset, dtype=(np.float64, np.float32)):
         raise ValueError("X has 0 samples; at least one is required.")
     if X.numblocks[1] != 1:
         X = X.rechunk({1: -1})
-    dtypes = dtype if isinstance(dtype, tuple) else (dtype,)
+    dtypes = tuple(dtype) if isinstance(dtype, (list, tuple)) else (dtype,)
     if X.dtype not in dtypes:
         X = X.astype(dtypes[0])
     return X
