@@ -22,7 +22,9 @@ import numpy as np
 from ..utils._dask import dask_map, persist_blocks
 from ._linear_loss import (
     InMemoryRowPass,
+    RowPassShape,
     _transpose_product,
+    add_in_order,
     block_gradient_hessian,
     block_gram,
     block_hessian_product,
@@ -134,7 +136,7 @@ def _move(step, labels, positions, chunk):
     return {**chunk, "raw": raw}
 
 
-class DaskRowPass:
+class DaskRowPass(RowPassShape):
     """The data passes of :class:`~._linear_loss.InMemoryRowPass` over dask chunks.
 
     Parameters
@@ -168,23 +170,9 @@ class DaskRowPass:
         )
         self._persisted = blocks  # keeps the persisted arrays alive
 
-    @property
-    def n_rows(self):
-        """Number of rows of the data."""
-        return self.X.shape[0]
-
-    @property
-    def dtype(self):
-        """Floating dtype of the data and of the per-row state."""
-        return self.X.dtype
-
     def _sum(self, func):
         """Sum over the chunks of the reductions ``func(chunk)``."""
-        results = dask_map(func, self._chunks)
-        total = results[0]
-        for result in results[1:]:
-            total = total + result
-        return total
+        return add_in_order(dask_map(func, self._chunks))
 
     def _update(self, func):
         """Replace every chunk by ``func(chunk)``, computed where it lives."""
@@ -195,10 +183,7 @@ class DaskRowPass:
         pairs = dask_map(func, self._chunks, gather=False)
         reductions = dask_map(_first, pairs)
         self._chunks = dask_map(_second, pairs, gather=False)
-        total = reductions[0]
-        for result in reductions[1:]:
-            total = total + result
-        return total
+        return add_in_order(reductions)
 
     def subsample(self, stride):
         """Every ``stride``-th row, weights times ``stride``, as an in-memory pass."""
