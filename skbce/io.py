@@ -28,11 +28,14 @@ def _skops_io():
 def trusted_types():
     """List the skbce types to trust when loading a fitted skbce estimator.
 
-    These are the fully qualified names of every public skbce estimator and of
+    These are the fully qualified names of every public skbce estimator, of
     the parameter objects an estimator can hold (such as the
     :class:`~skbce.metrics.ConstrainedObjective` of an
     :class:`~skbce.OptimalThresholdClassifier`), as :func:`skops.io.get_untrusted_types`
-    reports them. Fitted skbce estimators need no other non-default type; a
+    reports them, and ``numpy.dtype`` (a fitted
+    :class:`~skbce.MultiLabelLogisticClassifier` keeps the dtype of its
+    labels), which skops does not trust by default but which runs no code.
+    Fitted skbce estimators need no other non-default type; a
     file that asks for one more (a custom part of a
     :class:`~skbce.HurdleRegressor`, say) is refused until you inspect and
     trust that type yourself.
@@ -57,7 +60,8 @@ def trusted_types():
     from .utils.discovery import all_estimators
 
     classes = [cls for _, cls in all_estimators()] + [ConstrainedObjective]
-    return sorted(f"{cls.__module__}.{cls.__qualname__}" for cls in classes)
+    names = [f"{cls.__module__}.{cls.__qualname__}" for cls in classes]
+    return sorted(names + ["numpy.dtype"])
 
 
 def dump(estimator, file):

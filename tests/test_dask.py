@@ -13,6 +13,7 @@ from sklearn.pipeline import make_pipeline
 from skbce import (
     GraphPropagator,
     HurdleRegressor,
+    MultiLabelLogisticClassifier,
     OptimalThresholdClassifier,
     TemperatureScaledClassifier,
 )
@@ -181,6 +182,7 @@ def _search_cases():
     X, y = make_classification(n_samples=300, n_features=5, random_state=0)
     return [
         (HurdleRegressor(), {"alpha": [0.0, 0.1, 10.0]}, X_count, y_count),
+        (MultiLabelLogisticClassifier(), {"C": [0.001, 1.0]}, X, y),
         (
             OptimalThresholdClassifier(LogisticRegression(), cv=3),
             {"objective": ["f1", "accuracy"], "estimator__C": [0.01, 1.0]},
@@ -205,7 +207,7 @@ def _search_cases():
 @pytest.mark.parametrize(
     "estimator, grid, X, y",
     _search_cases(),
-    ids=["hurdle", "threshold", "temperature", "graph"],
+    ids=["hurdle", "multilabel", "threshold", "temperature", "graph"],
 )
 def test_grid_search_dask_backend_equals_default_backend(client, estimator, grid, X, y):
     """Check that GridSearchCV on the dask joblib backend finds the same model."""
@@ -268,7 +270,6 @@ def _multilabel_objective(model, X, Y):
 @pytest.mark.parametrize("solver", ["newton-cg", "lbfgs"])
 def test_multilabel_classifier_dask_fit_equals_in_memory_fit(client, dtype, solver):
     """Check that a fit on dask row chunks reaches the in-memory objective."""
-    from skbce import MultiLabelLogisticClassifier
     from skbce.datasets import load_yeast
 
     X, Y = load_yeast(return_X_y=True)
@@ -292,8 +293,6 @@ def test_multilabel_classifier_dask_fit_equals_in_memory_fit(client, dtype, solv
 
 def test_multilabel_classifier_dask_binary_target(client):
     """Check a binary 1-D dask target: classes, coefficients and predictions."""
-    from skbce import MultiLabelLogisticClassifier
-
     X, y = make_classification(n_samples=900, n_features=5, random_state=0)
     y = np.where(y == 1, "spam", "ham")
     ref = MultiLabelLogisticClassifier().fit(X, y)

@@ -12,10 +12,11 @@ from sklearn.linear_model import LogisticRegression
 from skbce import (
     GraphPropagator,
     HurdleRegressor,
+    MultiLabelLogisticClassifier,
     OptimalThresholdClassifier,
     TemperatureScaledClassifier,
 )
-from skbce.datasets import load_biochemists
+from skbce.datasets import load_biochemists, load_yeast
 from skbce.metrics import constrained
 from skbce.utils.discovery import all_estimators
 
@@ -40,7 +41,10 @@ def _fitted_estimators():
     X, y = make_classification(n_samples=200, n_features=6, random_state=0)
     y_partial = y.copy()
     y_partial[::3] = -1
+    X_labels, Y_labels = load_yeast(return_X_y=True, as_frame=True)
     fitted = [
+        (MultiLabelLogisticClassifier().fit(X_labels, Y_labels), X_labels),
+        (MultiLabelLogisticClassifier().fit(X, y), X),
         (HurdleRegressor(count_model="negbin").fit(X_count, y_count), X_count),
         (
             HurdleRegressor(zero_model=LogisticRegression()).fit(X_count, y_count),
