@@ -2,7 +2,8 @@
 
 Estimators keep one solver and hand it a list of row blocks plus a
 ``map_blocks(func, blocks, gather=True)`` executor. In memory the list holds
-one block of NumPy arrays and the executor is :func:`serial_map`. For dask
+one block of NumPy arrays and the executor maps serially
+(``skbce.linear_model._newton._serial_map``). For dask
 inputs this module turns the arrays into one block per row chunk (each block a
 tuple of :class:`dask.delayed.Delayed` chunks of *persisted* arrays, so the data
 stay on the workers) and :func:`dask_map` runs ``func`` on every block with the
@@ -15,6 +16,10 @@ Validation is chunk-wise: scikit-learn's ``validate_data`` would materialize a
 dask array, so :func:`check_dask_X` runs only its metadata checks (number of
 features, feature names) and the value checks (finiteness) are one lazy
 reduction computed with the first pass (:func:`persist_blocks`).
+
+The multi-label classifier's data passes, which also keep per-row state on the
+workers, build on :func:`dask_map` and :func:`persist_blocks` in
+``skbce.linear_model._linear_loss_dask``.
 
 Nothing here imports dask at module level: :func:`is_dask_collection` answers
 False without importing it when the user never did.
