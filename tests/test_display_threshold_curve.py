@@ -74,7 +74,7 @@ def test_threshold_curve_display_from_predictions_binary(pyplot, rng):
         f1_score(y_true, y_score >= best), _brute_force_best_f1(y_true, y_score)
     )
     assert_allclose(display.threshold_lines_[0].get_xdata(), [best, best])
-    assert display.ax_.get_ylabel() == "F1"
+    assert display.ax_.get_ylabel() == "F1, precision, recall"
     assert display.ax_.get_xlabel() == "threshold"
 
 
@@ -88,7 +88,8 @@ def test_threshold_curve_display_from_estimator_binary(pyplot, binary_split):
     reference = ThresholdCurveDisplay.from_predictions(y_test, proba)
     assert_allclose(display.best_threshold, reference.best_threshold)
     assert display.name == "LogisticRegression"
-    assert display.objective_lines_[0].get_label() == "LogisticRegression: F1"
+    assert display.objective_lines_[0].get_label() == "F1 (LogisticRegression)"
+    assert display.ax_.get_ylabel() == "F1, precision, recall"
 
 
 def test_threshold_curve_display_from_estimator_decision_function(pyplot, binary_split):
@@ -117,9 +118,8 @@ def test_threshold_curve_display_tuned_classifier_held_out_curve(pyplot, binary_
     # the marked threshold is the maximum of the drawn curve
     at_best = curve["thresholds"] >= tuned.best_threshold_
     assert_allclose(curve["objective"][at_best][-1], curve["objective"].max())
-    assert (
-        display.objective_lines_[0].get_label().startswith("OptimalThresholdClassifier")
-    )
+    label = display.objective_lines_[0].get_label()
+    assert label == "F1 (OptimalThresholdClassifier)"
 
 
 def test_threshold_curve_display_tuned_classifier_on_test_data(pyplot, binary_split):
@@ -136,7 +136,7 @@ def test_threshold_curve_display_tuned_classifier_on_test_data(pyplot, binary_sp
     fn = np.array([np.sum((proba < t) & (y_test == 1)) for t in x])
     assert_allclose(display.objective_lines_[0].get_ydata(), -(fp + 5 * fn) / 150)
     assert_allclose(display.best_threshold, [tuned.best_threshold_])
-    assert display.ax_.get_ylabel() == "minus mean cost"
+    assert display.ax_.get_ylabel() == "minus mean cost, precision, recall"
 
 
 def test_threshold_curve_display_multilabel_panels(pyplot, multilabel_split, rng):
@@ -148,8 +148,8 @@ def test_threshold_curve_display_multilabel_panels(pyplot, multilabel_split, rng
     assert len({ax.get_position().bounds for ax in display.ax_}) == 3
     for j in range(3):
         _check_panel(display, j, Y[:, j], scores[:, j])
-        assert display.ax_[j].get_title() == f"label {j}"
         best = display.best_threshold[j]
+        assert display.ax_[j].get_title() == f"label {j}, threshold {best:.3g}"
         assert_allclose(
             f1_score(Y[:, j], scores[:, j] >= best),
             _brute_force_best_f1(Y[:, j], scores[:, j]),
@@ -159,7 +159,7 @@ def test_threshold_curve_display_multilabel_panels(pyplot, multilabel_split, rng
     assert_allclose(single.objective[0], display.objective[2])
     assert single.ax_.get_title() == "label 2"
     pair = ThresholdCurveDisplay.from_predictions(Y, scores, label=[2, 0])
-    assert [ax.get_title() for ax in pair.ax_] == ["label 2", "label 0"]
+    assert [ax.get_title()[:7] for ax in pair.ax_] == ["label 2", "label 0"]
     assert_allclose(pair.best_threshold, display.best_threshold[[2, 0]])
 
 
@@ -193,8 +193,19 @@ def test_threshold_curve_display_plot_on_given_axes(pyplot):
     assert display.precision_lines_ == [] and display.recall_lines_ == []
     assert len(display.threshold_lines_) == 1  # none drawn at +inf
     assert_allclose(display.objective_lines_[1].get_xdata(), [0.9, 0.2])
-    # the legend names the value of the curve at the marked threshold
-    assert display.threshold_lines_[0].get_label() == "threshold 0.6: 0.5"
+    # several panels share one legend; each title names the panel's threshold
+    assert display.threshold_lines_[0].get_label() == "chosen threshold"
+    assert axes[1].get_legend() is None
+    assert axes[0].get_ylabel() == "F1" and axes[1].get_ylabel() == ""
+
+
+def test_threshold_curve_display_legend_names_value_at_threshold(pyplot):
+    """Check that one panel's legend names the curve's value at its threshold."""
+    display = ThresholdCurveDisplay(
+        [np.inf, 0.8, 0.4], [0.0, 0.5, 0.7], best_threshold=0.6, objective_name="F1"
+    ).plot()
+    # 0.6 predicts the scores >= 0.8 positive: the value at 0.8
+    assert display.threshold_lines_[0].get_label() == "threshold 0.6 (F1 0.5)"
 
 
 @pytest.mark.parametrize(

@@ -252,6 +252,10 @@ class ThresholdCurveDisplay:
         axes, figure = self._panels(ax)
         name = self.name if name is None else name
         show_rates = show_precision_recall and (precision or recall) is not None
+        y_label = self.objective_name
+        if show_rates:
+            rates = [r for r, v in (("precision", precision), ("recall", recall)) if v]
+            y_label = ", ".join([y_label, *rates])
 
         self.objective_lines_, self.precision_lines_ = [], []
         self.recall_lines_, self.threshold_lines_ = [], []
@@ -265,7 +269,7 @@ class ThresholdCurveDisplay:
                 color="C0",
                 label=self.objective_name
                 if name is None
-                else f"{name}: {self.objective_name}",
+                else f"{self.objective_name} ({name})",
             )
             self.objective_lines_.append(line)
             for values, lines, color, rate in (
@@ -291,17 +295,24 @@ class ThresholdCurveDisplay:
                         color="black",
                         linestyle="--",
                         linewidth=1,
-                        label=f"threshold {best[j]:.3g}: {value:.3g}",
+                        label=f"threshold {best[j]:.3g} "
+                        f"({self.objective_name} {value:.3g})"
+                        if n_panels == 1
+                        else "chosen threshold",
                     )
                 )
             ax_j.set_xlabel("threshold")
             if self.labels is not None:
-                ax_j.set_title(str(self.labels[j]))
-            ax_j.legend(loc="best", fontsize="small")
-        axes[0].set_ylabel(self.objective_name)
-        if n_panels > 1:
-            for ax_j in axes:
-                ax_j.set_ylabel(self.objective_name)
+                title = str(self.labels[j])
+                if best is not None and n_panels > 1:
+                    # one legend for all panels: each panel's threshold goes here
+                    title += f", threshold {best[j]:.3g}"
+                ax_j.set_title(title)
+            spec = ax_j.get_subplotspec()
+            if spec is None or spec.is_first_col():
+                ax_j.set_ylabel(y_label)
+        # One legend: the panels share the meaning of their lines.
+        axes[0].legend(loc="best", fontsize="small")
         self.ax_ = axes[0] if n_panels == 1 else axes
         self.figure_ = figure
         return self
