@@ -266,6 +266,11 @@ def test_threshold_curve_display_rejects_wrong_number_of_axes(pyplot):
     _, axes = pyplot.subplots(1, 3)
     with pytest.raises(ValueError, match=r"one Axes per panel \(2\); got 3"):
         display.plot(ax=axes)
+    with pytest.raises(ValueError, match=r"one Axes per panel \(1\); got 2"):
+        ThresholdCurveDisplay([np.inf, 0.5], [0, 1]).plot(ax=axes[:2])
+    # a single Axes in a sequence is accepted
+    single = ThresholdCurveDisplay([np.inf, 0.5], [0, 1]).plot(ax=[axes[2]])
+    assert single.ax_ is axes[2]
 
 
 def test_threshold_curve_display_requires_matplotlib(monkeypatch):

@@ -171,11 +171,12 @@ class ThresholdCurveDisplay:
         self.labels = labels
         self.name = name
 
-    def _panels(self, ax):
-        """The axes of the panels: the given ones, or a new grid."""
-        thresholds = _as_list(self.thresholds, "thresholds")
-        n_panels = len(thresholds)
-        if ax is None and n_panels > 1:
+    def _panels(self, ax, n_panels):
+        """The axes of the panels: the given ones, or a new figure."""
+        if ax is None and n_panels == 1:
+            ax, figure = get_axes(None, f"{type(self).__name__}.plot")
+            return np.array([ax], dtype=object), figure
+        if ax is None:
             check_matplotlib_support(f"{type(self).__name__}.plot")
             import matplotlib.pyplot as plt
 
@@ -191,12 +192,7 @@ class ThresholdCurveDisplay:
             )
             for extra in axes.flat[n_panels:]:
                 extra.set_visible(False)
-            return np.asarray(axes.flat[:n_panels]), figure
-        if ax is None or n_panels == 1:
-            if np.ndim(ax) != 0:
-                raise ValueError("One curve is drawn on one Axes; got several axes.")
-            ax, figure = get_axes(ax, f"{type(self).__name__}.plot")
-            return np.array([ax], dtype=object), figure
+            return axes.ravel()[:n_panels], figure
         axes = np.asarray(ax, dtype=object).ravel()
         if axes.size != n_panels:
             raise ValueError(
@@ -249,7 +245,7 @@ class ThresholdCurveDisplay:
                 f"labels must hold one title per panel ({n_panels}); got "
                 f"{len(self.labels)}."
             )
-        axes, figure = self._panels(ax)
+        axes, figure = self._panels(ax, n_panels)
         name = self.name if name is None else name
         show_rates = show_precision_recall and (precision or recall) is not None
         y_label = self.objective_name
