@@ -72,11 +72,11 @@ print("first ten results:", y_stream[np.r_[first, rest[:8]]])
 
 # %%
 # One stream is noisy: a few unlucky results in a row (here read-throughs at
-# strong hairpins) can make the model worse for a while. Over 20 other
+# strong hairpins) can make the model worse for a while. Over 10 other
 # simulated labs, the median held-out loss falls as examples come in, fast
 # after the first ten (the band holds the middle half of the labs).
 other_labs = []
-for _ in range(20):
+for _ in range(10):
     X_lab, y_lab = measure(200)
     order = np.r_[np.flatnonzero(y_lab == 1)[0], np.flatnonzero(y_lab == 0)[0]]
     order = np.r_[order, np.setdiff1d(np.arange(200), order)]
@@ -104,7 +104,7 @@ ax_curve.legend(fontsize="small")
 
 seen = np.arange(2, 201)
 ax_loss.plot(seen, losses, color="C0", alpha=0.5, label="this lab's stream")
-ax_loss.plot(seen, quartiles[1], color="C0", label="median of 20 other labs")
+ax_loss.plot(seen, quartiles[1], color="C0", label="median of 10 other labs")
 ax_loss.fill_between(seen, quartiles[0], quartiles[2], color="C0", alpha=0.2)
 ax_loss.axhline(batch_loss, color="C1", linestyle="--", label="fit on all 200")
 ax_loss.axhline(best_loss, color="black", linestyle=":", label="true law")
