@@ -259,6 +259,8 @@ def _write_figures(folder, counts, thresholds_yeast, threshold_binary):
     for ax, (name, pmf) in zip(axes, pmfs.items()):
         RootogramDisplay.from_predictions(y, pmf, name=name, ax=ax)
         ax.set_title(name)
+        ax.use_sticky_edges = False  # a margin below the deepest bar
+        ax.autoscale()
     figure.suptitle("bioChemists articles: hanging rootograms")
     files = {"rootogram_biochemists.png": figure}
 
