@@ -22,7 +22,7 @@ from sklearn.base import (
 )
 from sklearn.exceptions import NotFittedError, UndefinedMetricWarning
 from sklearn.model_selection import ShuffleSplit, StratifiedShuffleSplit, check_cv
-from sklearn.utils import column_or_1d, get_tags, indexable
+from sklearn.utils import check_consistent_length, column_or_1d, get_tags, indexable
 from sklearn.utils.metadata_routing import (
     MetadataRouter,
     MethodMapping,
@@ -31,7 +31,7 @@ from sklearn.utils.metadata_routing import (
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.parallel import Parallel, delayed
-from sklearn.utils.validation import _num_samples, check_is_fitted, has_fit_parameter
+from sklearn.utils.validation import check_is_fitted, has_fit_parameter
 
 from ..metrics._threshold import (
     ConstrainedObjective,
@@ -59,6 +59,7 @@ from ..utils._sklearn_compat import (
     _check_method_params,
     _check_sample_weight,
     _fit_context,
+    _num_samples,
     _safe_indexing,
 )
 
@@ -151,7 +152,7 @@ def _fit_and_score_fold(
     return estimator, scores
 
 
-def _fold_objectives(objective, curves, y_true, y_score, sample_weight, folds):
+def _fold_objectives(objective, curves, y_true, y_score, sample_weight, groups, folds):
     """Objective of each fold at the thresholds of each label's pooled curve.
 
     Returns one array of shape (n_folds, n_thresholds) per label; NaN where a
@@ -165,12 +166,12 @@ def _fold_objectives(objective, curves, y_true, y_score, sample_weight, folds):
             rows = folds == k
             if not y_true[rows, j].any():
                 continue
-            weight = None if sample_weight is None else sample_weight[rows]
             _, values = _search_table(
                 y_true[rows, j][:, None],
                 y_score[rows, j][:, None],
-                weight,
+                None if sample_weight is None else sample_weight[rows],
                 objective,
+                groups=None if groups is None else groups[rows],
                 grid=curve.thresholds,
             )
             per_fold[k] = values[:, 0]
@@ -202,7 +203,16 @@ def _warn_missing_positives(y_true, folds, average):
 
 
 def _tune_thresholds(
-    objective, y_true, y_score, sample_weight, *, folds, grid, average, default_cut
+    objective,
+    y_true,
+    y_score,
+    sample_weight,
+    groups,
+    *,
+    folds,
+    grid,
+    average,
+    default_cut,
 ):
     """Exact search on pooled held-out scores, with the per-fold curves.
 
@@ -212,7 +222,12 @@ def _tune_thresholds(
     """
     _warn_missing_positives(y_true, folds, average)
     candidates, values = _search_table(
-        y_true, y_score, sample_weight, objective, grid=_check_grid(grid, y_score)
+        y_true,
+        y_score,
+        sample_weight,
+        objective,
+        groups=groups,
+        grid=_check_grid(grid, y_score),
     )
     rows, best_score = _select(
         objective, candidates, values, average, y_true, sample_weight
@@ -223,7 +238,7 @@ def _tune_thresholds(
 
     curves = _curves(candidates, values, zero_division=0.0)
     fold_values = _fold_objectives(
-        objective, curves, y_true, y_score, sample_weight, folds
+        objective, curves, y_true, y_score, sample_weight, groups, folds
     )
     results = [
         {**curve, "fold_objective": per_fold}
@@ -268,7 +283,7 @@ class BaseThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator
         # the inner estimator is validated by its own fit
         prefer_skip_nested_validation=False
     )
-    def fit(self, X, y, sample_weight=None, **params):
+    def fit(self, X, y, sample_weight=None, groups=None, **params):
         """Fit the classifier and set its decision thresholds.
 
         Parameters
@@ -282,6 +297,16 @@ class BaseThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator
         sample_weight : array-like of shape (n_samples,), default=None
             Sample weights, used by the inner fits and by the objective.
 
+        groups : array-like of shape (n_samples,), default=None
+            Group of each sample, e.g. the image each pixel belongs to. The
+            objective is then averaged over groups (each group counts once: the
+            mean Dice per image that segmentation papers report) instead of
+            pooled over all samples, and the groups are passed to the splitter,
+            so that a group splitter such as
+            :class:`~sklearn.model_selection.GroupKFold` keeps every group within
+            one fold. Only with ``average="macro"`` and unconstrained
+            objectives.
+
         **params : dict
             Other parameters of ``estimator.fit`` (routed with
             ``sklearn.set_config(enable_metadata_routing=True)``).
@@ -292,7 +317,7 @@ class BaseThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator
             The fitted classifier.
         """
         if any_dask(X, y, sample_weight):
-            self._fit_dask(X, y, sample_weight, **params)
+            self._fit_dask(X, y, sample_weight, groups, **params)
             return self
         X, y = indexable(X, y)
         if _num_samples(X) == 0:
@@ -313,14 +338,17 @@ class BaseThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator
                 )
         if sample_weight is not None:
             sample_weight = _check_sample_weight(sample_weight, X)
-        self._fit(X, y, sample_weight, **params)
+        if groups is not None:
+            groups = column_or_1d(groups)
+            check_consistent_length(X, groups)
+        self._fit(X, y, sample_weight, groups, **params)
         if hasattr(self.estimator_, "n_features_in_"):
             self.n_features_in_ = self.estimator_.n_features_in_
         if hasattr(self.estimator_, "feature_names_in_"):
             self.feature_names_in_ = self.estimator_.feature_names_in_
         return self
 
-    def _fit_dask(self, X, y, sample_weight, **params):
+    def _fit_dask(self, X, y, sample_weight, groups, **params):
         raise ValueError(
             f"{type(self).__name__} does not fit on dask collections; compute "
             "them first (.compute())."
@@ -642,10 +670,12 @@ class OptimalThresholdClassifier(BaseThresholdClassifier):
             raise ValueError("When cv has several folds, refit cannot be False.")
         return cv
 
-    def _routed_params(self, sample_weight, params):
+    def _routed_params(self, sample_weight, groups, params):
         """Parameters of ``estimator.fit`` and ``cv.split``."""
         if get_config()["enable_metadata_routing"]:
-            routed = process_routing(self, "fit", sample_weight=sample_weight, **params)
+            routed = process_routing(
+                self, "fit", sample_weight=sample_weight, groups=groups, **params
+            )
             return routed.estimator.fit, routed.splitter.split
         fit_params = dict(params)
         if sample_weight is not None:
@@ -659,16 +689,16 @@ class OptimalThresholdClassifier(BaseThresholdClassifier):
                     UserWarning,
                     stacklevel=4,
                 )
-        return fit_params, {}
+        return fit_params, {} if groups is None else {"groups": groups}
 
-    def _fit_dask(self, X, y, sample_weight, **params):
+    def _fit_dask(self, X, y, sample_weight, groups, **params):
         """cv="prefit" on dask data: lazy scores, exact chunked threshold search."""
-        if self.cv != "prefit" or params:
+        if self.cv != "prefit" or params or groups is not None:
             raise ValueError(
                 "On dask collections OptimalThresholdClassifier tunes the "
                 "thresholds of a fitted estimator only: use cv='prefit' and "
                 "refit=False with an estimator fitted beforehand (no fit "
-                "parameters), or compute the data first."
+                "parameters, no groups), or compute the data first."
             )
         self._check_cv(None, False)
         import dask.array as da
@@ -721,7 +751,7 @@ class OptimalThresholdClassifier(BaseThresholdClassifier):
             if hasattr(self.estimator, name):
                 setattr(self, name, getattr(self.estimator, name))
 
-    def _fit(self, X, y, sample_weight, **params):
+    def _fit(self, X, y, sample_weight, groups, **params):
         objective = _resolve_objective(
             self.objective,
             beta=self.beta,
@@ -729,11 +759,11 @@ class OptimalThresholdClassifier(BaseThresholdClassifier):
             fn_cost=self.fn_cost,
             zero_division=0.0,
         )
-        _check_combination(objective, self.average, None, self.thresholds)
+        _check_combination(objective, self.average, groups, self.thresholds)
         multilabel = type_of_target(y) == "multilabel-indicator"
         cv = self._check_cv(y, multilabel)
         method = _response_method(self.estimator, self.response_method)
-        fit_params, split_params = self._routed_params(sample_weight, params)
+        fit_params, split_params = self._routed_params(sample_weight, groups, params)
 
         if multilabel:
             y_true = np.asarray(y) == 1
@@ -777,6 +807,7 @@ class OptimalThresholdClassifier(BaseThresholdClassifier):
             y_true[test],
             np.vstack([scores for _, scores in fitted]),
             None if sample_weight is None else sample_weight[test],
+            None if groups is None else groups[test],
             folds=np.repeat(np.arange(len(splits)), [len(t) for _, t in splits]),
             grid=self.thresholds,
             average=self.average,
