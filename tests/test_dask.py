@@ -109,6 +109,9 @@ def test_hurdle_regressor_dask_refuses_bad_input(client, counts):
     unknown = X_dask[da.from_array(y, chunks=200) >= 0]  # boolean mask: unknown
     with pytest.raises(ValueError, match=r"unknown chunk sizes.*compute_chunk_sizes"):
         HurdleRegressor().fit(unknown, y)
+    y_dask = da.from_array(y, chunks=200)
+    with pytest.raises(ValueError, match=r"y has unknown chunk sizes"):
+        HurdleRegressor().fit(X_dask, y_dask[y_dask >= 0])
     with pytest.raises(ValueError, match="y must have shape"):
         HurdleRegressor().fit(X_dask, da.from_array(y[:-1], chunks=100))
     with pytest.raises(ValueError, match="non-negative counts"):
