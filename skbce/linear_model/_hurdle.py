@@ -38,6 +38,7 @@ from ..utils._sklearn_compat import (
     _check_sample_weight,
     _fit_context,
 )
+from ..utils._validation import AtomicSetParamsMixin
 from ._newton import LinearModelObjective, newton_solve
 
 # ---------------------------------------------------------------------------
@@ -99,6 +100,24 @@ class _ZTNegBinFamily:
 
 
 _COUNT_FAMILIES = {"poisson": _ZTPoissonFamily(), "negbin": _ZTNegBinFamily()}
+
+
+def _check_numeric_target(y):
+    """Refuse a target that is not made of numbers, before it reaches NumPy."""
+    values = np.asarray(y)
+    if values.dtype.kind in "biufc":  # complex: refused by validate_data
+        return
+    if values.dtype.kind == "O":
+        try:
+            values.astype(np.float64)
+            return
+        except (TypeError, ValueError):
+            pass
+    raise ValueError(
+        "HurdleRegressor requires y to hold non-negative counts (numbers); got "
+        f"values of dtype {values.dtype} that are not numbers. Encode the target "
+        "as numbers, e.g. with pandas.to_numeric(y)."
+    )
 
 
 class NoZerosWarning(UserWarning):
@@ -204,7 +223,7 @@ class HurdleSummary:
 # ---------------------------------------------------------------------------
 
 
-class HurdleRegressor(RegressorMixin, BaseEstimator):
+class HurdleRegressor(AtomicSetParamsMixin, RegressorMixin, BaseEstimator):
     """Hurdle regression for counts: a binary part for zeros, a truncated count part.
 
     The binary (zero hurdle) part models whether the count crosses zero,
@@ -381,31 +400,6 @@ class HurdleRegressor(RegressorMixin, BaseEstimator):
         tags.target_tags.positive_only = True
         return tags
 
-    def set_params(self, **params):
-        """Set the parameters of this estimator, checking every name first.
-
-        Unlike the base implementation, an unknown name raises before any
-        parameter is changed, so a failed call leaves the estimator as it was.
-
-        Parameters
-        ----------
-        **params : dict
-            Estimator parameters.
-
-        Returns
-        -------
-        self : HurdleRegressor
-            This estimator.
-        """
-        valid = self.get_params(deep=True)
-        unknown = sorted(key for key in params if key not in valid)
-        if unknown:
-            raise ValueError(
-                f"Invalid parameter(s) {unknown} for estimator {type(self).__name__}. "
-                f"Valid parameters are: {sorted(valid)}."
-            )
-        return super().set_params(**params)
-
     # -- fit ---------------------------------------------------------------
 
     @_fit_context(prefer_skip_nested_validation=False)
@@ -444,6 +438,7 @@ class HurdleRegressor(RegressorMixin, BaseEstimator):
             raise
 
     def _fit(self, X, y, sample_weight, offset):
+        _check_numeric_target(y)
         X, y = validate_data(self, X, y, dtype=np.float64, y_numeric=True)
         if np.any(y < 0):
             raise ValueError(
@@ -634,9 +629,35 @@ class HurdleRegressor(RegressorMixin, BaseEstimator):
         x0 = np.zeros(n_features + int(self.fit_intercept))
         if self.fit_intercept:
             x0[-1] = link.link(np.average(crossed, weights=sample_weight))
-        return self._newton(
+        part = self._newton(
             _BinaryFamily(link), X, crossed, sample_weight, None, x0, name="zero part"
         )
+        if self.alpha == 0:
+            self._warn_if_separated(X, crossed, sample_weight, part)
+        return part
+
+    @staticmethod
+    def _warn_if_separated(X, crossed, sample_weight, part):
+        """Warn when the fitted zero part separates zeros from positive counts.
+
+        Without a penalty the maximum likelihood coefficients of separable
+        classes are infinite: the fitted ones only say where Newton's method
+        stopped, and P(y = 0) is 0 or 1 at the training rows.
+        """
+        raw = X @ part["coef"] + part["intercept"]
+        present = sample_weight > 0
+        positive, zero = raw[present & (crossed == 1)], raw[present & (crossed == 0)]
+        if positive.min() > zero.max():
+            warnings.warn(
+                "The features separate the zero counts from the positive ones "
+                "perfectly: with alpha=0 the maximum likelihood coefficients of the "
+                "zero part are infinite and the fitted ones (max |coef| = "
+                f"{np.max(np.abs(part['coef']), initial=0.0):.3g}) only reflect "
+                "where Newton's method stopped. Set alpha > 0 (an L2 penalty) for "
+                "finite coefficients, or drop the separating features.",
+                ConvergenceWarning,
+                stacklevel=5,
+            )
 
     def _fit_count_part(self, X, y, sample_weight, user_weights, offset):
         n_features = X.shape[1]

@@ -52,6 +52,7 @@ from ..utils._sklearn_compat import (
     _fit_context,
     _safe_indexing,
 )
+from ..utils._validation import AtomicSetParamsMixin, check_no_label_sets
 
 __all__ = ["OptimalThresholdClassifier"]
 
@@ -210,7 +211,9 @@ def _tune_thresholds(
     return best, best_score, results
 
 
-class BaseThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
+class BaseThresholdClassifier(
+    AtomicSetParamsMixin, ClassifierMixin, MetaEstimatorMixin, BaseEstimator
+):
     """Base class of classifiers that set their decision thresholds.
 
     It validates the target in ``fit`` (binary or multi-label indicator) before
@@ -269,6 +272,7 @@ class BaseThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator
         self : object
             The fitted classifier.
         """
+        check_no_label_sets(y)
         X, y = indexable(X, y)
         if _num_samples(X) == 0:
             raise ValueError("Found array with 0 sample(s); fit needs samples.")
@@ -287,8 +291,13 @@ class BaseThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator
                     "y has 1 class: a decision threshold separates two classes."
                 )
         if sample_weight is not None:
-            sample_weight = _check_sample_weight(sample_weight, X)
+            sample_weight = _check_sample_weight(
+                sample_weight, X, ensure_non_negative=True
+            )
         self._fit(X, y, sample_weight, **params)
+        # No stale input description from an earlier fit on other data.
+        self.__dict__.pop("n_features_in_", None)
+        self.__dict__.pop("feature_names_in_", None)
         if hasattr(self.estimator_, "n_features_in_"):
             self.n_features_in_ = self.estimator_.n_features_in_
         if hasattr(self.estimator_, "feature_names_in_"):
