@@ -6,7 +6,7 @@ The public estimators are importable from the top level; the loss functions live
 
 from .calibration import TemperatureScaledClassifier
 from .graph import GraphPropagator
-from .linear_model import HurdleRegressor
+from .linear_model import HurdleRegressor, MultiLabelLogisticClassifier
 from .model_selection import OptimalThresholdClassifier
 
 __version__ = "0.1.0.dev0"
@@ -14,6 +14,7 @@ __version__ = "0.1.0.dev0"
 __all__ = [
     "GraphPropagator",
     "HurdleRegressor",
+    "MultiLabelLogisticClassifier",
     "OptimalThresholdClassifier",
     "TemperatureScaledClassifier",
     "__version__",

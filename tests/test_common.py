@@ -15,6 +15,7 @@ import skbce
 from skbce import (
     GraphPropagator,
     HurdleRegressor,
+    MultiLabelLogisticClassifier,
     OptimalThresholdClassifier,
     TemperatureScaledClassifier,
 )
@@ -24,6 +25,7 @@ ESTIMATORS = [
     # A small L2 penalty: the checks fit 30 features on 15 rows, where the
     # unpenalised maximum likelihood estimate is not unique.
     HurdleRegressor(alpha=1e-2),
+    MultiLabelLogisticClassifier(),
     OptimalThresholdClassifier(RidgeClassifier(), cv=3),
     TemperatureScaledClassifier(LogisticRegression()),
 ]

@@ -10,12 +10,14 @@ from sklearn.linear_model import LogisticRegression, RidgeClassifier
 from sklearn.metrics import f1_score
 from sklearn.model_selection import (
     GridSearchCV,
+    GroupKFold,
     StratifiedKFold,
     TunedThresholdClassifierCV,
     cross_val_predict,
     train_test_split,
 )
 from sklearn.multiclass import OneVsRestClassifier
+from sklearn.multioutput import MultiOutputClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeClassifier
@@ -350,3 +352,72 @@ def test_optimal_threshold_classifier_failed_fit_keeps_fitted_state(binary_data)
     with pytest.raises(ValueError, match="Unknown objective"):
         model.set_params(objective="f_1").fit(X, y)
     assert model.best_threshold_ == threshold and model.estimator_ is estimator
+
+
+def _pixel_images(rng, n_images=24, n_pixels=150):
+    """Pixels of generated images with a small foreground of varying size."""
+    groups = np.repeat(np.arange(n_images), n_pixels)
+    foreground = rng.uniform(0.01, 0.15, size=n_images)[groups]
+    y = (rng.uniform(size=groups.size) < foreground).astype(int)
+    X = np.column_stack(
+        [y + rng.normal(scale=0.8, size=y.size), rng.normal(size=y.size)]
+    )
+    return X, y, groups
+
+
+def test_optimal_threshold_classifier_groups_average_dice_per_image(rng):
+    """Check that groups make the objective the mean Dice per image (prefit)."""
+    X, y, groups = _pixel_images(rng)
+    model = LogisticRegression().fit(X, y)
+    tuned = OptimalThresholdClassifier(
+        model, objective="dice", cv="prefit", refit=False
+    ).fit(X, y, groups=groups)
+    expected, expected_score = optimal_threshold(
+        y, model.predict_proba(X)[:, 1], objective="dice", groups=groups
+    )
+    assert tuned.best_threshold_ == pytest.approx(expected)
+    assert tuned.best_score_ == pytest.approx(expected_score)
+    # The thresholds applied by predict give that mean Dice, image by image.
+    per_image = [
+        f1_score(y[groups == g], tuned.predict(X[groups == g]), zero_division=0.0)
+        for g in np.unique(groups)
+    ]
+    assert np.mean(per_image) == pytest.approx(tuned.best_score_)
+    # The pooled optimum does no better on the mean Dice per image.
+    scores = model.predict_proba(X)[:, 1]
+    pooled, _ = optimal_threshold(y, scores, objective="dice")
+    at_pooled = [
+        f1_score(y[groups == g], scores[groups == g] >= pooled, zero_division=0.0)
+        for g in np.unique(groups)
+    ]
+    assert np.mean(at_pooled) <= tuned.best_score_ + 1e-12
+
+
+def test_optimal_threshold_classifier_groups_reach_the_splitter(rng):
+    """Check that groups keep images whole in GroupKFold and average the objective."""
+    X, y, groups = _pixel_images(rng)
+    cv = GroupKFold(n_splits=3)
+    tuned = OptimalThresholdClassifier(
+        LogisticRegression(), objective="dice", cv=cv
+    ).fit(X, y, groups=groups)
+    held_out = cross_val_predict(
+        LogisticRegression(), X, y, cv=cv, groups=groups, method="predict_proba"
+    )[:, 1]
+    expected, expected_score = optimal_threshold(
+        y, held_out, objective="dice", groups=groups
+    )
+    assert tuned.best_threshold_ == pytest.approx(expected)
+    assert tuned.best_score_ == pytest.approx(expected_score)
+    # Without groups, GroupKFold cannot split.
+    with pytest.raises(ValueError, match="groups"):
+        OptimalThresholdClassifier(LogisticRegression(), cv=cv).fit(X, y)
+
+
+def test_optimal_threshold_classifier_groups_refuse_micro(rng):
+    """Check that groups with a joint (micro) average are refused clearly."""
+    X, y, groups = _pixel_images(rng)
+    Y = np.column_stack([y, 1 - y])
+    with pytest.raises(ValueError, match="groups averages a plain objective"):
+        OptimalThresholdClassifier(
+            MultiOutputClassifier(LogisticRegression()), average="micro", cv=3
+        ).fit(X, Y, groups=groups)

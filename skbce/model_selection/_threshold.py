@@ -21,7 +21,7 @@ from sklearn.base import (
 )
 from sklearn.exceptions import NotFittedError, UndefinedMetricWarning
 from sklearn.model_selection import ShuffleSplit, StratifiedShuffleSplit, check_cv
-from sklearn.utils import column_or_1d, get_tags, indexable
+from sklearn.utils import check_consistent_length, column_or_1d, get_tags, indexable
 from sklearn.utils.metadata_routing import (
     MetadataRouter,
     MethodMapping,
@@ -30,7 +30,7 @@ from sklearn.utils.metadata_routing import (
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.parallel import Parallel, delayed
-from sklearn.utils.validation import _num_samples, check_is_fitted, has_fit_parameter
+from sklearn.utils.validation import check_is_fitted, has_fit_parameter
 
 from ..metrics._threshold import (
     ConstrainedObjective,
@@ -50,6 +50,7 @@ from ..utils._sklearn_compat import (
     _check_method_params,
     _check_sample_weight,
     _fit_context,
+    _num_samples,
     _safe_indexing,
 )
 from ..utils._validation import AtomicSetParamsMixin, check_no_label_sets
@@ -130,7 +131,7 @@ def _fit_and_score_fold(
     return estimator, scores
 
 
-def _fold_objectives(objective, curves, y_true, y_score, sample_weight, folds):
+def _fold_objectives(objective, curves, y_true, y_score, sample_weight, groups, folds):
     """Objective of each fold at the thresholds of each label's pooled curve.
 
     Returns one array of shape (n_folds, n_thresholds) per label; NaN where a
@@ -144,12 +145,12 @@ def _fold_objectives(objective, curves, y_true, y_score, sample_weight, folds):
             rows = folds == k
             if not y_true[rows, j].any():
                 continue
-            weight = None if sample_weight is None else sample_weight[rows]
             _, values = _search_table(
                 y_true[rows, j][:, None],
                 y_score[rows, j][:, None],
-                weight,
+                None if sample_weight is None else sample_weight[rows],
                 objective,
+                groups=None if groups is None else groups[rows],
                 grid=curve.thresholds,
             )
             per_fold[k] = values[:, 0]
@@ -181,7 +182,16 @@ def _warn_missing_positives(y_true, folds, average):
 
 
 def _tune_thresholds(
-    objective, y_true, y_score, sample_weight, *, folds, grid, average, default_cut
+    objective,
+    y_true,
+    y_score,
+    sample_weight,
+    groups,
+    *,
+    folds,
+    grid,
+    average,
+    default_cut,
 ):
     """Exact search on pooled held-out scores, with the per-fold curves.
 
@@ -191,7 +201,12 @@ def _tune_thresholds(
     """
     _warn_missing_positives(y_true, folds, average)
     candidates, values = _search_table(
-        y_true, y_score, sample_weight, objective, grid=_check_grid(grid, y_score)
+        y_true,
+        y_score,
+        sample_weight,
+        objective,
+        groups=groups,
+        grid=_check_grid(grid, y_score),
     )
     rows, best_score = _select(
         objective, candidates, values, average, y_true, sample_weight
@@ -202,7 +217,7 @@ def _tune_thresholds(
 
     curves = _curves(candidates, values, zero_division=0.0)
     fold_values = _fold_objectives(
-        objective, curves, y_true, y_score, sample_weight, folds
+        objective, curves, y_true, y_score, sample_weight, groups, folds
     )
     results = [
         {**curve, "fold_objective": per_fold}
@@ -249,7 +264,7 @@ class BaseThresholdClassifier(
         # the inner estimator is validated by its own fit
         prefer_skip_nested_validation=False
     )
-    def fit(self, X, y, sample_weight=None, **params):
+    def fit(self, X, y, sample_weight=None, groups=None, **params):
         """Fit the classifier and set its decision thresholds.
 
         Parameters
@@ -262,6 +277,16 @@ class BaseThresholdClassifier(
 
         sample_weight : array-like of shape (n_samples,), default=None
             Sample weights, used by the inner fits and by the objective.
+
+        groups : array-like of shape (n_samples,), default=None
+            Group of each sample, e.g. the image each pixel belongs to. The
+            objective is then averaged over groups (each group counts once: the
+            mean Dice per image that segmentation papers report) instead of
+            pooled over all samples, and the groups are passed to the splitter,
+            so that a group splitter such as
+            :class:`~sklearn.model_selection.GroupKFold` keeps every group within
+            one fold. Only with ``average="macro"`` and unconstrained
+            objectives.
 
         **params : dict
             Other parameters of ``estimator.fit`` (routed with
@@ -294,7 +319,10 @@ class BaseThresholdClassifier(
             sample_weight = _check_sample_weight(
                 sample_weight, X, ensure_non_negative=True
             )
-        self._fit(X, y, sample_weight, **params)
+        if groups is not None:
+            groups = column_or_1d(groups)
+            check_consistent_length(X, groups)
+        self._fit(X, y, sample_weight, groups, **params)
         # No stale input description from an earlier fit on other data.
         self.__dict__.pop("n_features_in_", None)
         self.__dict__.pop("feature_names_in_", None)
@@ -603,10 +631,12 @@ class OptimalThresholdClassifier(BaseThresholdClassifier):
             raise ValueError("When cv has several folds, refit cannot be False.")
         return cv
 
-    def _routed_params(self, sample_weight, params):
+    def _routed_params(self, sample_weight, groups, params):
         """Parameters of ``estimator.fit`` and ``cv.split``."""
         if get_config()["enable_metadata_routing"]:
-            routed = process_routing(self, "fit", sample_weight=sample_weight, **params)
+            routed = process_routing(
+                self, "fit", sample_weight=sample_weight, groups=groups, **params
+            )
             return routed.estimator.fit, routed.splitter.split
         fit_params = dict(params)
         if sample_weight is not None:
@@ -620,9 +650,9 @@ class OptimalThresholdClassifier(BaseThresholdClassifier):
                     UserWarning,
                     stacklevel=4,
                 )
-        return fit_params, {}
+        return fit_params, {} if groups is None else {"groups": groups}
 
-    def _fit(self, X, y, sample_weight, **params):
+    def _fit(self, X, y, sample_weight, groups, **params):
         objective = _resolve_objective(
             self.objective,
             beta=self.beta,
@@ -630,11 +660,11 @@ class OptimalThresholdClassifier(BaseThresholdClassifier):
             fn_cost=self.fn_cost,
             zero_division=0.0,
         )
-        _check_combination(objective, self.average, None, self.thresholds)
+        _check_combination(objective, self.average, groups, self.thresholds)
         multilabel = type_of_target(y) == "multilabel-indicator"
         cv = self._check_cv(y, multilabel)
         method = _response_method(self.estimator, self.response_method)
-        fit_params, split_params = self._routed_params(sample_weight, params)
+        fit_params, split_params = self._routed_params(sample_weight, groups, params)
 
         if multilabel:
             y_true = np.asarray(y) == 1
@@ -678,6 +708,7 @@ class OptimalThresholdClassifier(BaseThresholdClassifier):
             y_true[test],
             np.vstack([scores for _, scores in fitted]),
             None if sample_weight is None else sample_weight[test],
+            None if groups is None else groups[test],
             folds=np.repeat(np.arange(len(splits)), [len(t) for _, t in splits]),
             grid=self.thresholds,
             average=self.average,

@@ -22,6 +22,7 @@ from sklearn.utils.validation import (
     _check_feature_names_in,
     _check_method_params,
     _check_sample_weight,
+    _num_samples,
 )
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "_check_method_params",
     "_check_sample_weight",
     "_fit_context",
+    "_num_samples",
     "_safe_indexing",
     "validate_params",
 ]

@@ -1,0 +1,511 @@
+"""The multi-label linear-model BCE objective, and the data passes it is made of.
+
+Conventions (fixed here once, used by the solvers and the estimator)
+--------------------------------------------------------------------
+``n`` rows, ``d`` features, ``L`` labels, ``p = d + fit_intercept`` degrees of
+freedom per label.
+
+- ``coef`` has shape ``(L, p)``, one row per label; with an intercept it is the
+  last column: ``coef[:, :d]`` are the weights ``W``, ``coef[:, d]`` the
+  intercepts ``b``. Solvers keep ``coef`` in float64 whatever the data dtype.
+- Raw predictions (logits) are ``raw = X @ W.T + b``, shape ``(n, L)``, in the
+  dtype of ``X`` (float32 data stays float32 in every product).
+- The objective of label ``k``, as solvers see it, is the sample-weighted *mean*
+  (sample weights are divided by their sum ``S`` once)::
+
+      f_k(w_k) = sum_i (s_i / S) * l(y_ik, raw_ik; pos_weight_k)
+                 + l2_k / 2 * ||W_k||^2,        l2_k = 1 / (C_k * S),
+
+  with ``l`` the element-wise BCE of :mod:`skbce._loss._binary` and ``y`` the
+  (already smoothed) targets. ``S * f_k`` is the user-facing objective
+  ``sum_i s_i BCE + ||W_k||^2 / (2 C_k)``, the intercept unpenalized; the mean
+  scaling only makes ``tol`` independent of ``n``, as in scikit-learn.
+- The objective is a sum over labels whose Hessian is block-diagonal: block ``k``
+  is ``X1.T @ diag(s / S * h_k) @ X1 + l2_k * I_W`` (``X1 = [X, 1]``, ``h_k`` the
+  second derivative of ``l`` in ``raw_ik``). Gradients and Hessian-vector
+  products of all labels are nevertheless computed together, through shared
+  products with ``X`` (BLAS-3 for dense ``X``, one sparse pass for sparse ``X``).
+
+The data-pass seam
+------------------
+Every touch of the rows (logits, loss values, gradients, Hessian-vector products,
+line-search trial losses) goes through the ``block_*`` functions below. Each takes
+one block of rows (``X``, ``Y``, normalised ``sample_weight`` and the per-row
+state of that block: logits, Hessian weights, logits of the search direction) and
+returns either new per-row state of the same block or a *reduction*: an array of
+shape ``(k,)`` or ``(k, p)``, a sum over the block's rows. Reductions of several
+blocks add up. :class:`InMemoryRowPass` applies them to the single block of an
+in-memory data set; a chunked backend (e.g. dask) only has to map the same
+functions over row chunks, keep the per-row state chunked alongside and sum the
+reductions. Solvers see nothing but parameters and reductions, through
+:class:`MultiLabelLinearLoss`.
+"""
+
+import functools
+import os
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+from scipy import sparse
+
+from .._loss import _binary
+
+# --------------------------------------------------------------------------
+# Row-block kernels: the only functions that read rows of X and Y.
+# --------------------------------------------------------------------------
+
+
+def _dense(a):
+    """Return a dense ndarray from a sparse product result, unchanged otherwise."""
+    return a.toarray() if sparse.issparse(a) else np.asarray(a)
+
+
+def block_raw(X, coef, fit_intercept):
+    """Logits ``X @ W.T + b`` of one block for the labels in ``coef`` (k, p).
+
+    Returns an array of shape (n_rows, k) in the dtype of ``X``.
+    """
+    n_features = X.shape[1]
+    weights = coef[:, :n_features].T.astype(X.dtype, copy=False)
+    raw = _dense(X @ weights)
+    if fit_intercept:
+        raw += coef[:, n_features].astype(X.dtype)
+    return raw
+
+
+def block_loss(Y, raw, sample_weight, pos_weight):
+    """Per-label weighted sum of the BCE over the rows of one block, shape (k,)."""
+    values = _binary.loss(Y, raw, pos_weight)
+    # einsum, not BLAS: no BLAS threads inside the threaded passes over blocks.
+    return np.einsum("i,ij->j", sample_weight, values.astype(np.float64, copy=False))
+
+
+def block_gradient_hessian(X, Y, raw, sample_weight, pos_weight, fit_intercept):
+    """Data part of the gradient (reduction, (k, p)) and Hessian weights of a block.
+
+    The Hessian weights ``s_i * h_ik``, shape (n_rows, k), are per-row state: they
+    define the Hessian-vector products of :func:`block_hessian_product` until the
+    next call.
+    """
+    gradient, hessian = _binary.gradient_hessian(Y, raw, pos_weight)
+    sw = sample_weight.astype(raw.dtype, copy=False)[:, None]
+    gradient *= sw
+    hessian *= sw
+    return _transpose_product(X, gradient, fit_intercept), hessian
+
+
+def block_hessian_product(X, hessian_weights, V, fit_intercept):
+    """Data part of the Hessian-vector products of a block for directions V (k, p).
+
+    Two shared products for all k labels: ``X @ V_W.T`` and ``X.T @ (...)``.
+    """
+    return _transpose_product(
+        X, hessian_weights * block_raw(X, V, fit_intercept), fit_intercept
+    )
+
+
+def block_line_loss(Y, raw, raw_direction, step, sample_weight, pos_weight):
+    """Per-label weighted BCE of one block at ``raw + step * raw_direction``, (k,).
+
+    ``raw_direction = X @ V.T (+ v_b)`` is computed once per search direction, so
+    trial steps of the line search cost element-wise work only.
+    """
+    trial = raw + step.astype(raw.dtype, copy=False) * raw_direction
+    return block_loss(Y, trial, sample_weight, pos_weight)
+
+
+def block_gram(X, sample_weight, fit_intercept):
+    """Weighted Gram matrix ``[X, 1].T @ diag(s) @ [X, 1]`` of a block, (p, p)."""
+    root = np.sqrt(sample_weight)[:, None]
+    if sparse.issparse(X):
+        scaled = _dense(X.multiply(root))
+    else:
+        scaled = X * root.astype(X.dtype)
+    gram = (scaled.T @ scaled).astype(np.float64)  # symmetric rank-k product
+    if fit_intercept:
+        column = _transpose_product(X, sample_weight[:, None], False)
+        gram = np.block([[gram, column.T], [column, sample_weight.sum()]])
+    return gram
+
+
+def _transpose_product(X, R, fit_intercept):
+    """``[X, 1].T @ R`` as an array of shape (k, p), accumulated in float64."""
+    out = _dense(X.T @ R).T.astype(np.float64, copy=False)
+    if fit_intercept:
+        out = np.hstack([out, R.sum(axis=0, dtype=np.float64)[:, None]])
+    return out
+
+
+# --------------------------------------------------------------------------
+# In-memory backend of the data passes.
+# --------------------------------------------------------------------------
+
+
+@functools.cache
+def _thread_pool(n_threads):
+    """A process-wide pool of worker threads for the passes over sparse blocks."""
+    return ThreadPoolExecutor(n_threads, thread_name_prefix="skbce-rows")
+
+
+class InMemoryRowPass:
+    """The data passes over in-memory data, block of rows by block of rows.
+
+    Holds the data and the per-row state (logits of all labels, Hessian weights
+    and direction logits of the labels being worked on). Every public method is
+    one data pass: it maps a ``block_*`` kernel over the blocks of rows and sums
+    the reductions in block order (deterministic). Dense data are cut into
+    blocks of about ``block_bytes`` of per-row state, so that the element-wise
+    work runs in cache (the blocks are views), and are processed one after the
+    other (BLAS threads the products). Sparse data (CSR) are cut into
+    ``n_threads`` blocks processed by a thread pool: scipy's sparse products and
+    numpy's element-wise kernels release the GIL, so this is the same
+    map-and-reduce as a chunked backend's, on the cores of one machine.
+
+    Parameters
+    ----------
+    X : {ndarray, sparse matrix} of shape (n, d)
+    Y : ndarray of shape (n, L)
+        Targets (already smoothed), in the dtype of ``X``.
+    sample_weight : ndarray of shape (n,)
+        Normalised sample weights (summing to 1), float64.
+    pos_weight : ndarray of shape (L,) or None
+    fit_intercept : bool
+    block_bytes : int, default=2**24
+        Dense data: bytes of per-row state per block.
+    hessian_dtype : dtype, default=None
+        Dtype of the Hessian-vector products (None: the dtype of X).
+    n_threads : int, default=None
+        Sparse data: number of blocks and threads (None: the number of CPUs,
+        at most 8, and at most one block per 1024 rows).
+    """
+
+    def __init__(
+        self,
+        X,
+        Y,
+        sample_weight,
+        pos_weight,
+        fit_intercept,
+        block_bytes=2**24,
+        hessian_dtype=None,
+        n_threads=None,
+    ):
+        n_rows = X.shape[0]
+        self._pool = None
+        if sparse.issparse(X):
+            X = X.tocsr()
+            if n_threads is None:
+                n_threads = min(os.cpu_count() or 1, 8, max(1, n_rows // 1024))
+            step = -(-n_rows // max(n_threads, 1)) or 1
+            if n_threads > 1:
+                self._pool = _thread_pool(n_threads)
+        else:
+            width = max(Y.shape[1], X.shape[1], 1) * X.dtype.itemsize
+            step = max(256, block_bytes // width)
+        self.X = X
+        self.Y = Y
+        self.sample_weight = sample_weight
+        self.pos_weight = pos_weight
+        self.fit_intercept = fit_intercept
+        self.hessian_dtype = np.dtype(hessian_dtype or X.dtype)
+        self.raw = np.zeros(Y.shape, dtype=X.dtype)
+        self.blocks = [
+            slice(start, min(start + step, n_rows)) for start in range(0, n_rows, step)
+        ] or [slice(0, 0)]
+        self._X_blocks = self._split(X)
+        self._hessian_weights = None
+        self._raw_direction = None
+        self._X_hessian = None
+
+    def _split(self, X):
+        """Row blocks of X: views when dense, CSR copies when sparse."""
+        if len(self.blocks) == 1:
+            return [X]
+        return [X[rows] for rows in self.blocks]
+
+    def _map(self, function):
+        """``[function(i, rows) for each block]``, threaded for sparse data."""
+        tasks = list(enumerate(self.blocks))
+        if self._pool is None:
+            return [function(i, rows) for i, rows in tasks]
+        return list(self._pool.map(lambda task: function(*task), tasks))
+
+    def _sum(self, function):
+        """Sum over the blocks of the reductions ``function(i, rows)``."""
+        results = self._map(function)
+        total = results[0]
+        for result in results[1:]:
+            total = total + result
+        return total
+
+    @property
+    def n_rows(self):
+        """Number of rows of the data."""
+        return self.X.shape[0]
+
+    @property
+    def dtype(self):
+        """Floating dtype of the data and of the per-row state."""
+        return self.X.dtype
+
+    def subsample(self, stride):
+        """The same passes over every ``stride``-th row, weights times ``stride``.
+
+        The subsampled objective estimates the full one on the same scale (the
+        weights still sum to about 1), so its solution is a starting point.
+        """
+        return type(self)(
+            self.X[::stride],
+            self.Y[::stride],
+            self.sample_weight[::stride] * stride,
+            self.pos_weight,
+            self.fit_intercept,
+            hessian_dtype=self.hessian_dtype,
+        )
+
+    def _pos_weight(self, labels):
+        if self.pos_weight is None:
+            return None
+        return self.pos_weight[labels].astype(self.X.dtype, copy=False)
+
+    @staticmethod
+    def _columns(array, index):
+        """``array[:, index]``, without a copy when ``index`` is all columns."""
+        if index.size == array.shape[1] and (index == np.arange(index.size)).all():
+            return array
+        return array[:, index]
+
+    def set_coef(self, coef, labels):
+        """Recompute the logits of ``labels`` for their coefficients ``coef``."""
+
+        def block(i, rows):
+            raw = block_raw(self._X_blocks[i], coef, self.fit_intercept)
+            self.raw[rows, labels] = raw
+
+        self._map(block)
+
+    def loss(self, labels):
+        """Weighted BCE sums of ``labels`` at the current logits, (k,)."""
+        labels = np.asarray(labels)
+        pos_weight = self._pos_weight(labels)
+        return self._sum(
+            lambda i, rows: block_loss(
+                self._columns(self.Y[rows], labels),
+                self._columns(self.raw[rows], labels),
+                self.sample_weight[rows],
+                pos_weight,
+            )
+        )
+
+    def gradient_hessian(self, labels):
+        """Data gradient of ``labels`` (k, p); keeps their Hessian weights."""
+        labels = np.asarray(labels)
+        pos_weight = self._pos_weight(labels)
+        self._hessian_weights = np.empty((self.n_rows, labels.size), dtype=self.dtype)
+
+        def block(i, rows):
+            gradient, self._hessian_weights[rows] = block_gradient_hessian(
+                self._X_blocks[i],
+                self._columns(self.Y[rows], labels),
+                self._columns(self.raw[rows], labels),
+                self.sample_weight[rows],
+                pos_weight,
+                self.fit_intercept,
+            )
+            return gradient
+
+        return self._sum(block)
+
+    def hessian_product(self, V, positions):
+        """Data Hessian-vector products for the labels at ``positions``.
+
+        ``positions`` index the labels of the last :meth:`gradient_hessian` call.
+        Computed in ``hessian_dtype``: float32 products of float64 data (a float32
+        copy of X made once) serve CG, whose relative accuracy needs are far
+        above float32 rounding, at twice the speed; gradients stay float64.
+        """
+        X_blocks = self._X_blocks
+        if self.hessian_dtype != self.dtype:
+            if self._X_hessian is None:
+                self._X_hessian = self._split(self.X.astype(self.hessian_dtype))
+            X_blocks = self._X_hessian
+        return self._sum(
+            lambda i, rows: block_hessian_product(
+                X_blocks[i],
+                self._columns(self._hessian_weights[rows], positions).astype(
+                    X_blocks[i].dtype, copy=False
+                ),
+                V,
+                self.fit_intercept,
+            )
+        )
+
+    def hessian_weight_sums(self, positions):
+        """Sum over rows of the Hessian weights at ``positions``, (k,)."""
+        return self._sum(
+            lambda i, rows: self._columns(self._hessian_weights[rows], positions).sum(
+                axis=0, dtype=np.float64
+            )
+        )
+
+    def column_squared_norms(self):
+        """Weighted squared norms of the columns of ``[X, 1]``, (p,)."""
+        return self._sum(
+            lambda i, rows: _transpose_product(
+                self._X_blocks[i].multiply(self._X_blocks[i])
+                if sparse.issparse(self.X)
+                else self._X_blocks[i] ** 2,
+                self.sample_weight[rows][:, None],
+                self.fit_intercept,
+            )[0]
+        )
+
+    def gram(self, stride=1):
+        """Weighted Gram matrix of the design, (p, p).
+
+        With ``stride > 1``, an estimate from every ``stride``-th row (weights
+        multiplied by ``stride``), enough for a preconditioner.
+        """
+        return self._sum(
+            lambda i, rows: block_gram(
+                self._X_blocks[i][::stride],
+                self.sample_weight[rows][::stride] * stride,
+                self.fit_intercept,
+            )
+        )
+
+    def set_direction(self, V, labels):
+        """Compute and keep the logits ``X @ V.T (+ v_b)`` of search directions."""
+        self._direction_labels = np.asarray(labels)
+        self._raw_direction = np.empty((self.n_rows, V.shape[0]), dtype=self.dtype)
+
+        def block(i, rows):
+            raw = block_raw(self._X_blocks[i], V, self.fit_intercept)
+            self._raw_direction[rows] = raw
+
+        self._map(block)
+
+    def trial_loss(self, step, positions):
+        """Losses at ``raw + step * raw_direction`` for the direction ``positions``."""
+        labels = self._direction_labels[positions]
+        pos_weight = self._pos_weight(labels)
+        return self._sum(
+            lambda i, rows: block_line_loss(
+                self._columns(self.Y[rows], labels),
+                self._columns(self.raw[rows], labels),
+                self._columns(self._raw_direction[rows], positions),
+                step,
+                self.sample_weight[rows],
+                pos_weight,
+            )
+        )
+
+    def move(self, step, positions):
+        """Move the logits of the direction ``positions`` by ``step`` (k,)."""
+        labels = self._direction_labels[positions]
+        step = step.astype(self.dtype)
+        every_label = (
+            labels.size == self.raw.shape[1]
+            and (labels == np.arange(labels.size)).all()
+        )
+
+        def block(i, rows):
+            direction = self._columns(self._raw_direction[rows], positions)
+            if every_label:
+                self.raw[rows] += step * direction
+            else:
+                self.raw[rows, labels] += step * direction
+
+        self._map(block)
+
+
+# --------------------------------------------------------------------------
+# The objective the solvers minimise.
+# --------------------------------------------------------------------------
+
+
+class MultiLabelLinearLoss:
+    """Penalised multi-label BCE objective over a data-pass backend.
+
+    Holds the current coefficients (``coef``, (L, p), float64) and adds the L2
+    penalty (intercept excluded) to the reductions of ``data``. See the module
+    docstring for the conventions.
+
+    Parameters
+    ----------
+    data : InMemoryRowPass
+        Or any backend with the same methods.
+    l2_reg_strength : ndarray of shape (L,)
+        ``1 / (C_k * S)`` per label.
+    fit_intercept : bool
+    """
+
+    def __init__(self, data, l2_reg_strength, fit_intercept):
+        self.data = data
+        self.l2_reg_strength = np.asarray(l2_reg_strength, dtype=np.float64)
+        self.fit_intercept = fit_intercept
+        n_dof = data.X.shape[1] + fit_intercept
+        self.coef = np.zeros((data.Y.shape[1], n_dof))
+
+    def _weights(self, coef):
+        return coef[:, :-1] if self.fit_intercept else coef
+
+    def _penalty(self, coef, labels):
+        weights = self._weights(coef)
+        return (
+            0.5 * self.l2_reg_strength[labels] * np.einsum("ij,ij->i", weights, weights)
+        )
+
+    def _penalty_gradient(self, coef, labels):
+        gradient = coef * self.l2_reg_strength[labels][:, None]
+        if self.fit_intercept:
+            gradient[:, -1] = 0
+        return gradient
+
+    def set_coef(self, coef, labels=None):
+        """Set the coefficients (of ``labels``, default all) and their logits."""
+        if labels is None:
+            self.coef = np.array(coef, dtype=np.float64)
+            labels = np.arange(self.coef.shape[0])
+        else:
+            self.coef[labels] = coef
+        self.data.set_coef(self.coef[labels], labels)
+
+    def value(self, labels):
+        """Objective value of each label in ``labels`` at the current coef, (k,)."""
+        return self.data.loss(labels) + self._penalty(self.coef[labels], labels)
+
+    def gradient(self, labels):
+        """Gradient (k, p) at the current coef; prepares Hessian products there."""
+        return self.data.gradient_hessian(labels) + self._penalty_gradient(
+            self.coef[labels], labels
+        )
+
+    def hessian_product(self, V, positions, labels):
+        """Hessian-vector products ``H_k @ V_k`` of ``labels`` (at ``positions``)."""
+        return self.data.hessian_product(V, positions) + self._penalty_gradient(
+            V, labels
+        )
+
+    def set_direction(self, V, labels):
+        """Fix search directions V (k, p) of ``labels`` for the line search."""
+        self._direction = V
+        self._direction_labels = np.asarray(labels)
+        self.data.set_direction(V, labels)
+
+    def trial_value(self, step, positions):
+        """Objective at ``coef + step * V`` for the direction ``positions``, (k,)."""
+        labels = self._direction_labels[positions]
+        trial = self.coef[labels] + step[:, None] * self._direction[positions]
+        return self.data.trial_loss(step, positions) + self._penalty(trial, labels)
+
+    def move(self, step, positions):
+        """Accept ``coef += step * V`` for the direction ``positions``."""
+        labels = self._direction_labels[positions]
+        self.coef[labels] += step[:, None] * self._direction[positions]
+        self.data.move(step, positions)
+
+    def loss_gradient(self, coef, labels):
+        """Value (k,) and gradient (k, p) at ``coef`` of ``labels``, for L-BFGS."""
+        self.set_coef(coef, labels)
+        return self.value(labels), self.gradient(labels)

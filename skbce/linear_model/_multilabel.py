@@ -1,0 +1,721 @@
+"""MultiLabelLogisticClassifier: one sigmoid per label, all labels solved together."""
+
+import warnings
+from contextlib import contextmanager
+from numbers import Integral, Real
+
+import numpy as np
+from scipy import sparse
+from scipy.special import expit, log_expit
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils.multiclass import type_of_target
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from ..utils._sklearn_compat import (
+    Interval,
+    StrOptions,
+    _check_sample_weight,
+    _fit_context,
+)
+from ._linear_loss import InMemoryRowPass, MultiLabelLinearLoss
+from ._multilabel_solver import (
+    DiagonalPreconditioner,
+    GramPreconditioner,
+    OnlineNewton,
+    lbfgs_joint,
+    newton_cg_lockstep,
+    subsample_start,
+)
+
+_FLOAT_DTYPES = [np.float64, np.float32]
+
+
+@contextmanager
+def _unchanged_on_error(estimator):
+    """Restore the estimator's attributes if the block raises."""
+    saved = dict(estimator.__dict__)
+    try:
+        yield
+    except BaseException:
+        estimator.__dict__.clear()
+        estimator.__dict__.update(saved)
+        raise
+
+
+class MultiLabelLogisticClassifier(ClassifierMixin, BaseEstimator):
+    r"""Multi-label (and binary) logistic regression, all labels solved jointly.
+
+    One independent sigmoid output per label, trained on the sum over labels of
+    the sample-weighted binary cross-entropy (BCE) plus an L2 penalty per label.
+    The Hessian of that sum is block-diagonal, so every label is its own convex
+    problem; the solver nevertheless advances all labels together through shared
+    matrix products with ``X``, while each label keeps its own Newton steps, line
+    search and stopping rule, and leaves the computation once it has converged.
+
+    For label :math:`k` the objective is
+
+    .. math::
+
+        \sum_i s_i\, \ell(\tilde y_{ik}, x_i \cdot w_k + b_k;\, \omega_k)
+        + \frac{\lVert w_k \rVert^2}{2 C_k},
+
+    with :math:`\ell` the BCE of :func:`skbce.losses.binary_cross_entropy`,
+    :math:`\omega_k` the positive weight of the label and
+    :math:`\tilde y = y (1 - \varepsilon) + \varepsilon / 2` the smoothed target;
+    the intercept :math:`b_k` is not penalised. With ``pos_weight=None`` and
+    ``label_smoothing=0`` it is exactly the objective of scikit-learn's
+    ``LogisticRegression(C=C_k)`` fitted on label :math:`k` alone, and
+    ``pos_weight=w`` is ``class_weight={0: 1, 1: w}``.
+
+    Read more in the :ref:`User Guide <multilabel>`.
+
+    Parameters
+    ----------
+    C : float or array-like of shape (n_labels,), default=1.0
+        Inverse L2 penalty strength, one for all labels or one per label.
+
+    fit_intercept : bool, default=True
+        Whether to fit an (unpenalised) intercept per label.
+
+    pos_weight : float, array-like of shape (n_labels,) or "balanced", default=None
+        Weight (> 0) of the positive term of the BCE, one for all labels or
+        one per label. "balanced" uses, per label, the ratio of the weighted
+        number of negatives to positives in the training data. None means 1.
+
+    label_smoothing : float in [0, 1), default=0.0
+        Targets are moved towards 1/2: :math:`y (1 - \varepsilon) + \varepsilon/2`.
+
+    solver : {"auto", "newton-cg", "lbfgs"}, default="auto"
+        "newton-cg": per-label truncated Newton in lockstep (see the User
+        Guide); labels it cannot finish are handed to L-BFGS. "lbfgs": scipy's
+        L-BFGS-B on all coefficients at once. "auto" is "newton-cg".
+
+    tol : float, default=1e-4
+        A label has converged when every entry of the gradient of its objective,
+        divided by the sum of the sample weights, is at most ``tol`` in absolute
+        value (scikit-learn's criterion for LogisticRegression).
+
+    max_iter : int, default=100
+        Maximum number of Newton (or L-BFGS) iterations per label.
+
+    warm_start : bool, default=False
+        Start ``fit`` from the coefficients of the previous fit when the shapes
+        agree.
+
+    verbose : int, default=0
+        Print the solver's progress when positive.
+
+    Attributes
+    ----------
+    classes_ : ndarray
+        Binary target: the two classes (the second is the positive one).
+        Multi-label target: the label names (the columns of a DataFrame ``y``),
+        else ``np.arange(n_labels)``.
+
+    coef_ : ndarray of shape (n_labels, n_features)
+        Coefficients; ``(1, n_features)`` for a binary target. In the dtype of
+        ``X`` at fit (float32 or float64).
+
+    intercept_ : ndarray of shape (n_labels,)
+        Intercepts (zeros when ``fit_intercept=False``).
+
+    n_iter_ : ndarray of shape (n_labels,)
+        Solver iterations per label over the full data (Newton steps, or
+        L-BFGS iterations); 0 for labels that were constant. With
+        ``partial_fit``: the number of batches seen.
+
+    n_features_in_ : int
+        Number of features seen during fit.
+
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during fit, when ``X`` has string column names.
+
+    pos_weight_ : ndarray of shape (n_labels,)
+        Positive weight used for each label.
+
+    n_samples_seen_ : float
+        Total sample weight seen by ``fit`` or by all ``partial_fit`` calls.
+
+    See Also
+    --------
+    sklearn.linear_model.LogisticRegression : The same model for one label.
+    sklearn.multiclass.OneVsRestClassifier : One estimator per label, fitted
+        separately.
+
+    Notes
+    -----
+    ``predict_proba`` follows the target: shape (n_samples, 2) for a binary
+    target (as LogisticRegression), shape (n_samples, n_labels) holding the
+    probability that each label is on for a multi-label target (as
+    ``OneVsRestClassifier``; ``MultiOutputClassifier`` returns a list of
+    (n_samples, 2) arrays instead).
+
+    Examples
+    --------
+    >>> from skbce import MultiLabelLogisticClassifier
+    >>> from skbce.datasets import load_yeast
+    >>> X, Y = load_yeast(subset="train", return_X_y=True)
+    >>> clf = MultiLabelLogisticClassifier(C=0.1).fit(X, Y)
+    >>> clf.predict_proba(X[:2]).shape
+    (2, 14)
+    >>> clf.coef_.shape
+    (14, 103)
+    >>> round(clf.score(X, Y), 2)  # subset accuracy: all 14 labels right
+    0.1
+    """
+
+    _parameter_constraints = {
+        "C": [Interval(Real, 0, None, closed="neither"), "array-like"],
+        "fit_intercept": ["boolean"],
+        "pos_weight": [
+            Interval(Real, 0, None, closed="neither"),
+            "array-like",
+            StrOptions({"balanced"}),
+            None,
+        ],
+        "label_smoothing": [Interval(Real, 0, 1, closed="left")],
+        "solver": [StrOptions({"auto", "newton-cg", "lbfgs"})],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "warm_start": ["boolean"],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(
+        self,
+        C=1.0,
+        *,
+        fit_intercept=True,
+        pos_weight=None,
+        label_smoothing=0.0,
+        solver="auto",
+        tol=1e-4,
+        max_iter=100,
+        warm_start=False,
+        verbose=0,
+    ):
+        self.C = C
+        self.fit_intercept = fit_intercept
+        self.pos_weight = pos_weight
+        self.label_smoothing = label_smoothing
+        self.solver = solver
+        self.tol = tol
+        self.max_iter = max_iter
+        self.warm_start = warm_start
+        self.verbose = verbose
+
+    # ------------------------------------------------------------------
+    # Validation helpers
+    # ------------------------------------------------------------------
+
+    def _validate_X_y(self, X, y, reset):
+        """Validate X and y; return X, the 0/1 indicator Y, classes, label info."""
+        label_names = getattr(y, "columns", None)
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            accept_sparse=["csr", "csc"],
+            dtype=_FLOAT_DTYPES,
+            multi_output=True,
+            reset=reset,
+        )
+        if sparse.issparse(y):
+            y = y.toarray()
+        y = np.asarray(y)
+        if y.ndim == 1:
+            y_type = type_of_target(y, input_name="y", raise_unknown=True)
+            if y_type == "continuous":
+                raise ValueError(
+                    f"Unknown label type: {y_type}. y must hold two classes (binary) "
+                    "or be a 2-D 0/1 indicator matrix (multi-label)."
+                )
+            if y_type not in ("binary", "unknown") and y_type != "multiclass":
+                raise ValueError(
+                    f"Unknown label type: {y_type}. y must be binary or a 2-D "
+                    "0/1 indicator matrix."
+                )
+            if y_type == "multiclass":
+                raise ValueError(
+                    "Only binary classification is supported. The type of the target "
+                    f"is {y_type}. For several labels per sample pass a 2-D 0/1 "
+                    "indicator matrix (e.g. from MultiLabelBinarizer)."
+                )
+            return X, y, None
+        if y.dtype.kind not in "biuf" or not np.isin(y, (0, 1)).all():
+            raise ValueError(
+                "A 2-D y must be a multi-label indicator matrix of 0/1 (or bool) "
+                "values, one column per label; got values "
+                f"{np.unique(y)[:5].tolist()}{'...' if np.unique(y).size > 5 else ''}."
+            )
+        names = None if label_names is None else np.asarray(label_names)
+        return X, y, names
+
+    def _check_hyperparameters(self, n_labels, dtype):
+        """Per-label C as an array (L,), validated against the number of labels."""
+        C = np.asarray(self.C, dtype=np.float64)
+        if C.ndim > 1 or (C.ndim == 1 and C.shape[0] != n_labels):
+            raise ValueError(
+                f"C must be a positive float or hold one value per label "
+                f"({n_labels}); got shape {C.shape}."
+            )
+        if not np.all(np.isfinite(C)) or (C <= 0).any():
+            raise ValueError("C must be positive and finite.")
+        C = np.broadcast_to(C, (n_labels,))
+        pos_weight = self.pos_weight
+        if pos_weight is None or isinstance(pos_weight, str):
+            return C, pos_weight
+        pos_weight = np.asarray(pos_weight, dtype=np.float64)
+        if pos_weight.ndim > 1 or (
+            pos_weight.ndim == 1 and pos_weight.shape[0] != n_labels
+        ):
+            raise ValueError(
+                f"pos_weight must be a positive float, 'balanced' or hold one "
+                f"value per label ({n_labels}); got shape {pos_weight.shape}."
+            )
+        if not np.all(np.isfinite(pos_weight)) or (pos_weight <= 0).any():
+            raise ValueError("pos_weight must be positive and finite.")
+        return C, np.broadcast_to(pos_weight, (n_labels,)).astype(dtype)
+
+    def _encode_binary(self, y, classes):
+        """0/1 column of the positive class ``classes[1]``."""
+        return (y == classes[1]).astype(np.float64)[:, None]
+
+    # ------------------------------------------------------------------
+    # fit
+    # ------------------------------------------------------------------
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Fit the model to all labels at once.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data; float32 data is computed in float32.
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Two classes of any type (binary), or a 0/1 indicator matrix
+            (multi-label); a DataFrame's column names become ``classes_``.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weight of each sample.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        with _unchanged_on_error(self):
+            return self._fit(X, y, sample_weight)
+
+    def _fit(self, X, y, sample_weight):
+        previous = (
+            (self.coef_, self.intercept_)
+            if self.warm_start and hasattr(self, "coef_")
+            else None
+        )
+        X, y, names = self._validate_X_y(X, y, reset=True)
+        sample_weight = _check_sample_weight(
+            sample_weight, X, dtype=np.float64, ensure_non_negative=True
+        )
+        if y.ndim == 1:
+            classes = np.unique(y)
+            present = np.unique(y[sample_weight > 0])
+            if classes.size != 2 or present.size != 2:
+                raise ValueError(
+                    "A 1-D y needs samples of two classes with positive sample_weight, "
+                    f"but the data contains only one class: {present.tolist()}. "
+                    "For a label that may be constant, pass a 2-D indicator y."
+                )
+            Y = self._encode_binary(y, classes)
+            self._binary = True
+        else:
+            Y = y.astype(np.float64)
+            classes = names if names is not None else np.arange(Y.shape[1])
+            self._binary = False
+            self._label_dtype = y.dtype if y.dtype.kind in "biu" else np.dtype(int)
+        n_labels = Y.shape[1]
+        C, pos_weight = self._check_hyperparameters(n_labels, X.dtype)
+        total_weight = sample_weight.sum()
+        if total_weight <= 0:
+            raise ValueError("sample_weight sums to zero: nothing to fit.")
+        positive = sample_weight @ Y
+        constant = (positive <= 0) | (positive >= total_weight)
+        if isinstance(pos_weight, str):
+            with np.errstate(divide="ignore", invalid="ignore"):
+                pos_weight = np.where(
+                    constant, 1.0, (total_weight - positive) / positive
+                ).astype(X.dtype)
+        self.classes_ = classes
+        # Constant labels whose optimum lies at infinity (intercept, no smoothing):
+        # a finite intercept from the add-half prevalence instead of solving.
+        degenerate = constant & self.fit_intercept & (self.label_smoothing == 0)
+        if constant.any():
+            warnings.warn(
+                f"Labels {self._label_names(np.flatnonzero(constant))} are constant "
+                "in the training data (with positive sample_weight)"
+                + ("; they predict their constant value." if degenerate.any() else "."),
+                UserWarning,
+                stacklevel=4,
+            )
+        n_features = X.shape[1]
+        coef = np.zeros((n_labels, n_features + self.fit_intercept))
+        Y_target = Y
+        if self.label_smoothing:
+            Y_target = Y * (1 - self.label_smoothing) + self.label_smoothing / 2
+        mean_target = (sample_weight @ Y_target) / total_weight
+        pw = np.ones(n_labels) if pos_weight is None else pos_weight.astype(float)
+        if self.fit_intercept:
+            prevalence = np.where(
+                degenerate,
+                (positive + 0.5) / (total_weight + 1),
+                np.clip(mean_target, 1e-12, 1 - 1e-12),
+            )
+            with np.errstate(divide="ignore"):
+                coef[:, -1] = np.log(np.where(degenerate, 1, pw) * prevalence) - (
+                    np.log1p(-prevalence)
+                )
+        if previous is not None and previous[0].shape == (n_labels, n_features):
+            coef[:, :n_features] = previous[0]
+            if self.fit_intercept:
+                coef[:, -1] = previous[1]
+        solve = np.flatnonzero(~degenerate)
+        data = InMemoryRowPass(
+            X,
+            Y_target[:, solve].astype(X.dtype),
+            sample_weight / total_weight,
+            None if pos_weight is None else pos_weight[solve],
+            self.fit_intercept,
+            hessian_dtype=self._hessian_dtype(X),
+        )
+        objective = MultiLabelLinearLoss(
+            data, 1 / (C[solve] * total_weight), self.fit_intercept
+        )
+        n_iter = np.zeros(n_labels, dtype=np.int32)
+        converged = np.ones(n_labels, dtype=bool)
+        if solve.size:
+            coef[solve], n_iter[solve], converged[solve] = self._solve(
+                objective, coef[solve], warm=previous is not None
+            )
+        if not converged.all():
+            warnings.warn(
+                f"The solver did not converge for labels "
+                f"{self._label_names(np.flatnonzero(~converged))} within "
+                f"max_iter={self.max_iter} iterations (tol={self.tol}). Increase "
+                "max_iter, scale the features or decrease C.",
+                ConvergenceWarning,
+                stacklevel=4,
+            )
+        self._set_coef(coef, n_features, X.dtype)
+        self.n_iter_ = n_iter
+        self.pos_weight_ = pw.astype(X.dtype)
+        self.n_samples_seen_ = float(total_weight)
+        self._online = None
+        return self
+
+    def set_params(self, **params):
+        """Set the parameters of this estimator; all or none of them.
+
+        Parameters
+        ----------
+        **params : dict
+            Estimator parameters.
+
+        Returns
+        -------
+        self : object
+            The estimator.
+        """
+        with _unchanged_on_error(self):
+            return super().set_params(**params)
+
+    def _solve(self, objective, coef, warm):
+        """Run the chosen solver; return coef, iterations, convergence per label."""
+        labels = np.arange(coef.shape[0])
+        if self.solver == "lbfgs":
+            coef, n_iter, converged = lbfgs_joint(
+                objective,
+                coef,
+                labels,
+                tol=self.tol,
+                max_iter=self.max_iter,
+                verbose=self.verbose,
+            )
+            return coef, np.full(labels.size, n_iter), converged
+        preconditioner = self._preconditioner(objective.data, coef.shape[1])
+        if isinstance(preconditioner, GramPreconditioner) and not warm:
+            coef = subsample_start(
+                objective, coef, preconditioner, tol=max(self.tol, 1e-3)
+            )
+        result = newton_cg_lockstep(
+            objective,
+            coef,
+            tol=self.tol,
+            max_iter=self.max_iter,
+            preconditioner=preconditioner,
+            verbose=self.verbose,
+        )
+        coef, n_iter, converged = result.coef, result.n_iter, result.converged
+        # Labels whose line search failed before max_iter: finish with L-BFGS.
+        stuck = np.flatnonzero(~converged & (n_iter < self.max_iter))
+        if stuck.size:
+            coef[stuck], extra, converged[stuck] = lbfgs_joint(
+                objective,
+                coef[stuck],
+                stuck,
+                tol=self.tol,
+                max_iter=self.max_iter,
+                verbose=self.verbose,
+            )
+            n_iter[stuck] += extra
+        return coef, n_iter, converged
+
+    @staticmethod
+    def _hessian_dtype(X):
+        """float32 for CG's Hessian products of large dense data, else X's dtype.
+
+        The float32 copy of X costs half of X's memory and halves the time of
+        the products that dominate the fit; the gradients, line searches and
+        convergence test stay in X's dtype, so the solution is as exact.
+        """
+        if sparse.issparse(X) or X.size < 2**22:
+            return None
+        return np.float32
+
+    @staticmethod
+    def _preconditioner(data, n_dof):
+        """CG preconditioner: the shared Gram matrix for dense X of moderate width
+        (one (p, p) eigendecomposition per fit), else the Hessian diagonal."""
+        n_samples, n_features = data.X.shape
+        if not sparse.issparse(data.X) and n_features <= min(1000, n_samples):
+            return GramPreconditioner(data, n_dof)
+        return DiagonalPreconditioner(data)
+
+    def _set_coef(self, coef, n_features, dtype):
+        self.coef_ = np.ascontiguousarray(coef[:, :n_features], dtype=dtype)
+        if self.fit_intercept:
+            self.intercept_ = coef[:, n_features].astype(dtype)
+        else:
+            self.intercept_ = np.zeros(coef.shape[0], dtype=dtype)
+
+    def _label_names(self, positions):
+        if self._binary:
+            return f"[{self.classes_[1]!r} vs {self.classes_[0]!r}]"
+        return list(np.asarray(self.classes_)[positions].tolist())
+
+    # ------------------------------------------------------------------
+    # partial_fit
+    # ------------------------------------------------------------------
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, sample_weight=None, classes=None):
+        """Update the model with one mini-batch (down to a single sample).
+
+        ``partial_fit`` over a sequence of batches targets the objective of
+        ``fit`` on their concatenation: every row streamed counts (a row streamed
+        twice counts twice) and the L2 penalty ``||w_k||^2 / (2 C_k)`` counts
+        once. Each batch takes one stochastic Newton step per label: its
+        gradient preconditioned by the curvature accumulated over all rows seen
+        (plus the penalty), i.e. the online Laplace approximation of Bayesian
+        logistic regression with prior ``N(0, C)``; see the User Guide. The
+        prior makes the very first one- or two-sample updates finite, and
+        repeated passes over a data set approach the batch solution of the
+        stream with an error decaying like ``1 / passes``. After ``fit``,
+        ``partial_fit`` continues from the fitted coefficients; the curvature of
+        the data ``fit`` saw (of weight ``n_samples_seen_``) is estimated from
+        the first batch, as if that batch stood for them.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            A batch of training data.
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Its targets, binary or a 0/1 indicator matrix (as in :meth:`fit`).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weight of each sample.
+        classes : array-like of shape (2,), default=None
+            The two classes of a binary (1-D) target; required on the first
+            call with a 1-D ``y``, which may not show both. Not used for an
+            indicator ``y``.
+
+        Returns
+        -------
+        self : object
+            The updated estimator.
+        """
+        with _unchanged_on_error(self):
+            return self._partial_fit(X, y, sample_weight, classes)
+
+    def _partial_fit(self, X, y, sample_weight, classes):
+        first_call = not hasattr(self, "coef_")
+        if isinstance(self.pos_weight, str):
+            raise ValueError(
+                "pos_weight='balanced' needs the whole training data; partial_fit "
+                "takes a float or one value per label instead."
+            )
+        X, y, names = self._validate_X_y(X, y, reset=first_call)
+        sample_weight = _check_sample_weight(
+            sample_weight, X, dtype=np.float64, ensure_non_negative=True
+        )
+        if y.ndim == 1:
+            if first_call:
+                if classes is None:
+                    raise ValueError(
+                        "classes must be passed on the first call to partial_fit "
+                        "with a 1-D y."
+                    )
+                classes = np.unique(classes)
+                if classes.size != 2:
+                    raise ValueError(
+                        "classes must hold exactly two classes; got "
+                        f"{classes.tolist()}."
+                    )
+            elif not self._binary:
+                raise ValueError(
+                    "y is 1-D but the model was fitted on a multi-label indicator "
+                    f"with {self.coef_.shape[0]} labels."
+                )
+            else:
+                classes = self.classes_
+            unknown = np.setdiff1d(np.unique(y), classes)
+            if unknown.size:
+                raise ValueError(
+                    f"y holds classes {unknown.tolist()} not in classes "
+                    f"{list(classes)}."
+                )
+            Y = self._encode_binary(y, classes)
+        else:
+            if not first_call and (self._binary or y.shape[1] != self.coef_.shape[0]):
+                raise ValueError(
+                    f"y has {y.shape[1]} label columns but the model was fitted "
+                    f"with {'a binary target' if self._binary else self.coef_.shape[0]}"
+                    "."
+                )
+            Y = y.astype(np.float64)
+            classes = names if names is not None else np.arange(Y.shape[1])
+        n_labels, n_features = Y.shape[1], X.shape[1]
+        C, pos_weight = self._check_hyperparameters(n_labels, X.dtype)
+        if self.label_smoothing:
+            Y = Y * (1 - self.label_smoothing) + self.label_smoothing / 2
+        if first_call:
+            self.classes_ = classes
+            self._binary = y.ndim == 1
+            if not self._binary:
+                self._label_dtype = y.dtype if y.dtype.kind in "biu" else np.dtype(int)
+            self.n_iter_ = np.zeros(n_labels, dtype=np.int32)
+            self.n_samples_seen_ = 0.0
+            self._set_coef(np.zeros((n_labels, n_features + 1)), n_features, X.dtype)
+        online = getattr(self, "_online", None)
+        unseen_weight = 0.0
+        if online is None:
+            # First call, or first call after fit: the curvature of fit's data
+            # (weight n_samples_seen_) is estimated from this batch.
+            coef = self.coef_.astype(np.float64)
+            if self.fit_intercept:
+                coef = np.hstack([coef, self.intercept_[:, None]])
+            online = OnlineNewton(coef, 1 / C, self.fit_intercept)
+            unseen_weight = self.n_samples_seen_
+        coef = online.update(
+            X.astype(self.coef_.dtype, copy=False),
+            Y.astype(self.coef_.dtype),
+            sample_weight,
+            pos_weight,
+            unseen_weight,
+        )
+        self._online = online
+        self._set_coef(coef, n_features, self.coef_.dtype)
+        self.pos_weight_ = (
+            np.ones(n_labels) if pos_weight is None else pos_weight
+        ).astype(self.coef_.dtype)
+        self.n_iter_ = self.n_iter_ + 1
+        self.n_samples_seen_ += float(sample_weight.sum())
+        return self
+
+    # ------------------------------------------------------------------
+    # Prediction
+    # ------------------------------------------------------------------
+
+    def decision_function(self, X):
+        """Compute the logits of each label, ``X @ coef_.T + intercept_``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,) or (n_samples, n_labels)
+            1-D for a binary target (positive class ``classes_[1]``).
+        """
+        check_is_fitted(self)
+        X = validate_data(
+            self, X, accept_sparse=["csr", "csc"], dtype=_FLOAT_DTYPES, reset=False
+        )
+        coef = self.coef_.astype(X.dtype, copy=False)
+        scores = X @ coef.T
+        scores = np.asarray(scores) + self.intercept_.astype(X.dtype, copy=False)
+        return scores.ravel() if self._binary else scores
+
+    def predict(self, X):
+        """Predicted class (binary) or 0/1 indicator of each label (multi-label).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_labels)
+            Labels are on where their probability exceeds 1/2.
+        """
+        positive = self.decision_function(X) > 0
+        if self._binary:
+            return self.classes_[positive.astype(int)]
+        return positive.astype(self._label_dtype)
+
+    def predict_proba(self, X):
+        """Probability estimates.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, 2) or (n_samples, n_labels)
+            Binary target: the probabilities of ``classes_``. Multi-label target:
+            the probability that each label is on.
+        """
+        scores = self.decision_function(X)
+        if self._binary:
+            return np.column_stack([expit(-scores), expit(scores)])
+        return expit(scores)
+
+    def predict_log_proba(self, X):
+        """Logarithm of :meth:`predict_proba`, exact for logits of any size.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, 2) or (n_samples, n_labels)
+            As :meth:`predict_proba`, in log space.
+        """
+        scores = self.decision_function(X)
+        if self._binary:
+            return np.column_stack([log_expit(-scores), log_expit(scores)])
+        return log_expit(scores)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_class = False
+        tags.classifier_tags.multi_label = True
+        tags.target_tags.multi_output = True
+        tags.input_tags.sparse = True
+        return tags

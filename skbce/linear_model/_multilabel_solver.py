@@ -1,0 +1,436 @@
+"""Solvers of the multi-label BCE objective, all labels at once.
+
+The objective (see :mod:`skbce.linear_model._linear_loss`) is a sum of one convex
+problem per label, all sharing the design matrix ``X``. The solvers below only
+see coefficients and reductions (arrays of size ``(k,)`` or ``(k, p)``) returned
+by :class:`~skbce.linear_model._linear_loss.MultiLabelLinearLoss`; every pass
+over the rows happens behind that object (the data-pass seam).
+
+- :func:`newton_cg_lockstep` (``solver="newton-cg"``): one truncated Newton method
+  per label, the labels advancing in lockstep. Each conjugate-gradient (CG) step
+  needs one Hessian-vector product per label, and the products of all labels are
+  made together by two shared products (``X @ V.T``, ``X.T @ R``); step lengths
+  ``alpha``, ``beta`` and the stopping rule of CG are per label, as are the
+  Armijo line search and the convergence test. The logits of the search
+  direction, ``X @ V.T``, are computed once per Newton step, so each trial step
+  of the line search is element-wise work only, and the accepted logits are
+  updated in place (``raw += t * raw_direction``) instead of recomputed. A label
+  leaves the active set as soon as its gradient is below ``tol``: the
+  worst-conditioned label no longer dictates the work done on the others.
+  CG is preconditioned by :class:`GramPreconditioner` (dense data of moderate
+  width: one eigendecomposition of the weighted Gram matrix shared by all
+  labels) or :class:`DiagonalPreconditioner` (its diagonal, for sparse data).
+- :func:`subsample_start`: for many rows per coefficient, the first Newton steps
+  on an evenly spaced row sample.
+- :func:`lbfgs_joint` (``solver="lbfgs"``, and the fallback for labels whose
+  Newton line search fails): scipy's L-BFGS-B on the concatenated coefficients
+  of the given labels.
+- :class:`OnlineNewton`: the streaming update of ``partial_fit``.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.linalg
+from scipy.optimize import minimize
+
+from .._loss import _binary
+from ._linear_loss import MultiLabelLinearLoss, block_gradient_hessian, block_raw
+
+_ARMIJO = 1e-4
+_MAX_LINE_SEARCH = 30
+
+
+@dataclass
+class SolverResult:
+    """Coefficients (L, p), iterations per label and convergence per label."""
+
+    coef: np.ndarray
+    n_iter: np.ndarray
+    converged: np.ndarray
+
+
+class _ScaledGramPreconditioner:
+    """Shared part of the preconditioners ``c_k M + l2_k I`` per label.
+
+    ``M`` is fixed for the fit (given by its ``spectrum``: eigenvalues or a
+    diagonal); ``c_k`` is the mean Hessian weight of label k at the current
+    Newton iterate, so :meth:`prepare` costs no pass over the rows.
+    """
+
+    def prepare(self, objective, positions, labels):
+        scale = objective.data.hessian_weight_sums(positions)
+        denominator = (
+            scale[:, None] * self.spectrum + objective.l2_reg_strength[labels][:, None]
+        )
+        floor = 1e-12 * denominator.max(axis=1, keepdims=True)
+        self.inverse = 1 / np.maximum(denominator, floor)
+
+
+class DiagonalPreconditioner(_ScaledGramPreconditioner):
+    """``c_k diag(G) + l2_k`` per label: the diagonal of :class:`GramPreconditioner`.
+
+    ``diag(G)`` holds the weighted squared norms of the columns of ``[X, 1]``,
+    computed once per fit. It corrects the scales of the features (the main
+    ill-conditioning of sparse count or tf-idf data) at no cost per iteration,
+    unlike the exact Hessian diagonal, which needs a pass per Newton step.
+    """
+
+    def __init__(self, data):
+        self.spectrum = data.column_squared_norms()
+
+    def apply(self, residual, working):
+        return residual * self.inverse[working]
+
+
+class GramPreconditioner(_ScaledGramPreconditioner):
+    """``c_k G + l2_k I`` per label, from one eigendecomposition of the Gram matrix.
+
+    ``G = [X, 1]' diag(s) [X, 1]`` is shared by all labels. Where the Hessian
+    weights vary little with x (or vary along few directions, as for Gaussian
+    designs), CG on the preconditioned system needs a handful of steps. Built
+    once per fit (a (p, p) reduction plus an eigendecomposition): for dense
+    data with moderate d. ``G`` is estimated from about ``32 p`` evenly spaced
+    rows (every ``stride``-th row), plenty for a preconditioner.
+    """
+
+    rows_per_dof = 32
+
+    def __init__(self, data, n_dof):
+        stride = max(1, data.n_rows // (self.rows_per_dof * n_dof))
+        eigenvalues, self.eigenvectors = np.linalg.eigh(data.gram(stride))
+        self.spectrum = np.maximum(eigenvalues, 0)
+
+    def apply(self, residual, working):
+        Q = self.eigenvectors
+        return ((residual @ Q) * self.inverse[working]) @ Q.T
+
+
+def _conjugate_gradient(
+    objective, gradient, positions, labels, max_iter, preconditioner, tol=0.0
+):
+    """Approximately solve ``H_k s_k = -g_k`` for all labels by lockstep CG.
+
+    Preconditioned by ``preconditioner`` (or not, when None). Each label
+    stops when its residual's L1 norm is below ``eta_k * ||g_k||_1`` with the
+    forcing term ``eta_k = min(0.5, sqrt(max_j |g_kj|))`` (superlinear
+    convergence; scikit-learn's Newton-CG uses the L1 norm inside the square
+    root, which keeps ``eta_k = 0.5`` far too long when ``p`` is large), or
+    when every entry of its residual is below ``tol / 2`` (the residual is the
+    gradient the quadratic model predicts after the step: no need to solve
+    beyond the convergence tolerance), or on non-positive curvature.
+    """
+    n_labels = gradient.shape[0]
+    if preconditioner is not None:
+        preconditioner.prepare(objective, positions, labels)
+    working = np.arange(n_labels)
+
+    def precondition(r, working):
+        return r if preconditioner is None else preconditioner.apply(r, working)
+
+    gradient_norm = np.abs(gradient).sum(axis=1)
+    forcing = np.minimum(0.5, np.sqrt(np.abs(gradient).max(axis=1)))
+    stop = forcing * gradient_norm
+    solution = np.zeros_like(gradient)
+    residual = -gradient
+    z = precondition(residual, working)
+    direction = z.copy()
+    rz = np.einsum("ij,ij->i", residual, z)
+    for _ in range(max_iter):
+        if working.size == 0:
+            break
+        d = direction[working]
+        hd = objective.hessian_product(d, positions[working], labels[working])
+        curvature = np.einsum("ij,ij->i", d, hd)
+        flat = curvature <= 1e-16 * np.einsum("ij,ij->i", d, d)
+        if flat.any():
+            # Non-positive curvature: keep the solution so far (or, on the first
+            # CG step, the preconditioned steepest-descent direction).
+            first = ~solution[working[flat]].any(axis=1)
+            solution[working[flat][first]] = d[flat][first]
+        alpha = rz[working] / np.where(flat, 1.0, curvature)
+        alpha[flat] = 0
+        solution[working] += alpha[:, None] * d
+        residual[working] -= alpha[:, None] * hd
+        r = residual[working]
+        z = precondition(r, working)
+        rz_new = np.einsum("ij,ij->i", r, z)
+        beta = rz_new / np.where(rz[working] > 0, rz[working], 1.0)
+        direction[working] = z + beta[:, None] * d
+        rz[working] = rz_new
+        done = (
+            flat
+            | (np.abs(r).sum(axis=1) <= stop[working])
+            | (np.abs(r).max(axis=1) <= tol / 2)
+        )
+        working = working[~done]
+    return solution
+
+
+def newton_cg_lockstep(
+    objective,
+    coef,
+    *,
+    tol=1e-4,
+    max_iter=100,
+    max_cg_iter=200,
+    preconditioner=None,
+    verbose=0,
+):
+    """Per-label truncated Newton, all labels in lockstep (see module docstring).
+
+    Parameters
+    ----------
+    objective : MultiLabelLinearLoss
+    coef : ndarray of shape (L, p)
+        Starting point.
+    tol : float
+        A label has converged when the largest absolute entry of its gradient
+        (of the mean-scaled objective) is at most ``tol``.
+    max_iter : int
+        Maximum number of Newton steps per label.
+    max_cg_iter : int
+        Maximum number of CG steps per Newton step.
+    preconditioner : DiagonalPreconditioner, GramPreconditioner or None
+        Preconditioner of CG.
+    verbose : int
+
+    Returns
+    -------
+    SolverResult
+        With ``converged[k]`` False for labels that hit ``max_iter`` or whose
+        line search failed (the caller may hand those to :func:`lbfgs_joint`).
+    """
+    n_labels = coef.shape[0]
+    all_labels = np.arange(n_labels)
+    objective.set_coef(coef)
+    value = objective.value(all_labels)
+    n_iter = np.zeros(n_labels, dtype=np.int32)
+    converged = np.zeros(n_labels, dtype=bool)
+    # Relative size of rounding errors in the objective (float32 data: larger).
+    rounding = 16 * np.finfo(objective.data.dtype).eps
+    active = all_labels
+    for iteration in range(max_iter + 1):
+        gradient = objective.gradient(active)
+        gradient_max = np.abs(gradient).max(axis=1)
+        done = gradient_max <= tol
+        converged[active[done]] = True
+        if verbose:
+            print(
+                f"Newton iteration {iteration}: {int((~done).sum())} labels left, "
+                f"max |gradient| {gradient_max.max():.3g}"
+            )
+        positions = np.flatnonzero(~done)
+        if positions.size == 0 or iteration == max_iter:
+            break
+        labels = active[positions]
+        gradient = gradient[positions]
+        direction = _conjugate_gradient(
+            objective, gradient, positions, labels, max_cg_iter, preconditioner, tol
+        )
+        slope = np.einsum("ij,ij->i", gradient, direction)
+        objective.set_direction(direction, labels)
+        step = np.ones(labels.size)
+        accepted = np.zeros(labels.size, dtype=bool)
+        pending = np.arange(labels.size)
+        start = value[labels]
+        for _ in range(_MAX_LINE_SEARCH):
+            trial = objective.trial_value(step[pending], pending)
+            change = trial - start[pending]
+            ok = (change <= _ARMIJO * step[pending] * slope[pending]) | (
+                np.abs(change) <= rounding * np.abs(start[pending])
+            )
+            accepted[pending[ok]] = True
+            value[labels[pending[ok]]] = trial[ok]
+            pending = pending[~ok]
+            if pending.size == 0:
+                break
+            step[pending] *= 0.5
+        moved = np.flatnonzero(accepted)
+        objective.move(step[moved], moved)
+        n_iter[labels] += 1
+        if verbose and not accepted.all():
+            print(f"Line search failed for labels {labels[~accepted].tolist()}")
+        active = labels[accepted]
+    return SolverResult(objective.coef.copy(), n_iter, converged)
+
+
+def subsample_start(
+    objective, coef, preconditioner, *, rows_per_dof=64, tol=1e-3, max_iter=20
+):
+    """A starting point from the same solver on an evenly spaced row sample.
+
+    When there are many rows per coefficient (``n >= 4 * rows_per_dof * p``),
+    the first Newton steps, far from the optimum, need not see every row: the
+    solution on every ``stride``-th row (about ``rows_per_dof * p`` rows, sample
+    weights scaled to keep the objective's scale) is within sampling error of
+    the full one, and the full-data Newton steps then start in their region of
+    fast convergence. Returns ``coef`` unchanged when the data are too small.
+    """
+    n_rows, n_dof = objective.data.n_rows, coef.shape[1]
+    stride = n_rows // (rows_per_dof * n_dof)
+    if stride < 4:
+        return coef
+    sample = MultiLabelLinearLoss(
+        objective.data.subsample(stride),
+        objective.l2_reg_strength,
+        objective.fit_intercept,
+    )
+    return newton_cg_lockstep(
+        sample, coef, tol=tol, max_iter=max_iter, preconditioner=preconditioner
+    ).coef
+
+
+def lbfgs_joint(objective, coef, labels, *, tol=1e-4, max_iter=100, verbose=0):
+    """Minimise the summed objective of ``labels`` jointly with scipy's L-BFGS-B.
+
+    Returns the coefficients (k, p) of ``labels``, the number of iterations and a
+    per-label convergence flag (largest absolute gradient entry <= ``tol``).
+    """
+    labels = np.asarray(labels)
+    shape = (labels.size, coef.shape[1])
+
+    def fun(x):
+        value, gradient = objective.loss_gradient(x.reshape(shape), labels)
+        return value.sum(), gradient.ravel()
+
+    result = minimize(
+        fun,
+        np.asarray(coef, dtype=np.float64).ravel(),
+        jac=True,
+        method="L-BFGS-B",
+        options={
+            "maxiter": max_iter,
+            "gtol": tol,
+            "ftol": 64 * np.finfo(float).eps,
+            "maxls": 50,
+        },
+    )
+    if verbose:
+        print(f"L-BFGS on labels {labels.tolist()}: {result.message}")
+    coef = result.x.reshape(shape)
+    _, gradient = objective.loss_gradient(coef, labels)
+    converged = np.abs(gradient).max(axis=1) <= tol
+    return coef, result.nit, converged
+
+
+class OnlineNewton:
+    """Streaming Newton updates with accumulated curvature (``partial_fit``).
+
+    Target: the batch objective of everything streamed so far,
+    ``F_t(w) = sum over all rows seen of s_i * BCE + ||W||^2 / (2 C)`` (penalty
+    counted once; a row streamed twice counts twice, as if ``fit`` were called on
+    the concatenation of all mini-batches: scikit-learn's convention for exact
+    ``partial_fit``).
+
+    Method: a stochastic Newton method (Bercu, Godichon-Baggioni and Portier,
+    2020, for logistic regression), i.e. the online Laplace approximation of
+    Bayesian logistic regression with prior ``N(0, C I)``. Per label, the past
+    is summarised by the current coefficients ``m`` and the accumulated
+    curvature ``A``, which starts from the penalty ``A_0 = diag(1/C, ..., 1/C,
+    0)`` (the intercept is unpenalised). A batch ``b`` contributes its Hessian
+    ``H_b(m) = X_b' diag(s h(m)) X_b`` and the coefficients take one Newton step
+    on ``1/2 (w - m)' A (w - m) + sum_b s_i BCE(w)``::
+
+        m <- m - t (A + H_b(m))^{-1} g_b(m),      A <- A + H_b(m),
+
+    with ``t = 1`` unless halving it is needed to decrease that batch model. The
+    step is the gradient of the new batch preconditioned by the curvature of
+    all the data seen, so it shrinks like ``1 / (rows seen)``: the
+    Robbins-Monro rate, with Newton's affine invariance. The prior keeps the
+    very first one- or two-sample updates finite. On repeated passes over a
+    data set the iterates approach the minimiser of ``F_t`` (its batch fit with
+    the stream's total weights) with an error decaying like ``1 / passes``:
+    what is left is the curvature of early batches taken at early iterates.
+
+    ``A`` is kept as one dense ``(p, p)`` matrix per label when ``L * p**2`` fits
+    ``max_entries``; otherwise only its diagonal is kept (a diagonal Newton
+    method, like AdaGrad with curvature instead of squared gradients).
+    """
+
+    max_entries = 2**22
+
+    def __init__(self, coef, l2_reg_strength, fit_intercept):
+        n_labels, n_dof = coef.shape
+        self.coef = np.array(coef, dtype=np.float64)
+        self.fit_intercept = fit_intercept
+        prior = np.repeat(np.asarray(l2_reg_strength, float)[:, None], n_dof, axis=1)
+        if fit_intercept:
+            prior[:, -1] = 0
+        self.full = n_labels * n_dof**2 <= self.max_entries
+        if self.full:
+            self.curvature = prior[:, :, None] * np.eye(n_dof)
+        else:
+            self.curvature = prior
+
+    def _batch(self, X, Y, sample_weight, pos_weight, coef):
+        raw = block_raw(X, coef, self.fit_intercept)
+        return block_gradient_hessian(
+            X, Y, raw, sample_weight, pos_weight, self.fit_intercept
+        )
+
+    def _batch_curvature(self, X, hessian_weights):
+        X1 = X.toarray() if hasattr(X, "toarray") else np.asarray(X)
+        X1 = X1.astype(np.float64)
+        if self.fit_intercept:
+            X1 = np.hstack([X1, np.ones((X1.shape[0], 1))])
+        weights = hessian_weights.astype(np.float64).T
+        if self.full:
+            return np.einsum("ki,ij,il->kjl", weights, X1, X1, optimize=True)
+        return weights @ (X1 * X1)
+
+    def update(self, X, Y, sample_weight, pos_weight, unseen_weight=0.0):
+        """Add one batch (rows ``X``, targets ``Y``, raw weights ``sample_weight``).
+
+        One stochastic Newton step: ``m <- m - t (A + H_b(m))^{-1} g_b(m)``, with
+        ``t`` halved until the batch model decreases, then ``A <- A + H_b(m)``.
+
+        ``unseen_weight``: total weight of data that shaped ``m`` but whose
+        curvature ``A`` lacks (the data of a previous ``fit``); its curvature is
+        estimated from this batch, ``A += unseen_weight / batch_weight * H_b(m)``,
+        the batch standing for the data the model was fitted on.
+        """
+        centre = self.coef
+        gradient, hessian_weights = self._batch(X, Y, sample_weight, pos_weight, centre)
+        batch_curvature = self._batch_curvature(X, hessian_weights)
+        if unseen_weight > 0 and sample_weight.sum() > 0:
+            self.curvature = (
+                self.curvature + (unseen_weight / sample_weight.sum()) * batch_curvature
+            )
+        curvature = self.curvature + batch_curvature
+        if self.full:
+            step = -np.stack(
+                [
+                    scipy.linalg.solve(h, g, assume_a="pos")
+                    for h, g in zip(curvature, gradient)
+                ]
+            )
+        else:
+            step = -gradient / np.maximum(curvature, np.finfo(float).tiny)
+        self.coef = centre + self._damped(X, Y, sample_weight, pos_weight, centre, step)
+        self.curvature = curvature
+        return self.coef
+
+    def _damped(self, X, Y, sample_weight, pos_weight, centre, step):
+        """Per-label backtracking on the batch model, returning the taken steps."""
+
+        def model(c):
+            raw = block_raw(X, c, self.fit_intercept)
+            loss = sample_weight @ _binary.loss(Y, raw, pos_weight).astype(float)
+            delta = c - centre
+            if self.full:
+                quad = np.einsum("ki,kij,kj->k", delta, self.curvature, delta)
+            else:
+                quad = np.einsum("ki,ki,ki->k", delta, self.curvature, delta)
+            return loss + 0.5 * quad
+
+        start = model(centre)
+        scale = np.ones(centre.shape[0])
+        for _ in range(_MAX_LINE_SEARCH):
+            worse = model(centre + scale[:, None] * step) > start
+            if not worse.any():
+                break
+            scale[worse] *= 0.5
+        else:
+            scale[worse] = 0
+        return scale[:, None] * step

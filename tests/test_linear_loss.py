@@ -1,0 +1,152 @@
+"""Tests of the multi-label linear loss and its data-pass layer."""
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose, assert_array_equal
+from scipy import sparse
+from scipy.optimize import approx_fprime
+
+from skbce.linear_model._linear_loss import InMemoryRowPass, MultiLabelLinearLoss
+from skbce.losses import binary_cross_entropy
+
+
+def _problem(rng, sparse_X=False, fit_intercept=True, pos_weight=True, n=60, d=5, L=4):
+    X = rng.standard_normal((n, d))
+    if sparse_X:
+        X = sparse.csr_matrix(X * (rng.random((n, d)) < 0.4))
+    Y = (rng.random((n, L)) < 0.4).astype(float) * 0.9 + 0.05  # smoothed targets
+    sw = rng.uniform(0.2, 2.0, n)
+    pw = rng.uniform(0.5, 3.0, L) if pos_weight else None
+    l2 = rng.uniform(0.1, 1.0, L)
+    coef = rng.standard_normal((L, d + fit_intercept))
+    return X, Y, sw / sw.sum(), pw, l2, coef
+
+
+def _loss(X, Y, sw, pw, l2, fit_intercept, **options):
+    data = InMemoryRowPass(X, Y, sw, pw, fit_intercept, **options)
+    return MultiLabelLinearLoss(data, l2, fit_intercept)
+
+
+@pytest.mark.parametrize("sparse_X", [False, True])
+@pytest.mark.parametrize("fit_intercept", [False, True])
+def test_linear_loss_value_matches_losses_module(rng, sparse_X, fit_intercept):
+    """Check that the objective is skbce.losses' weighted BCE plus the L2 term."""
+    X, Y, sw, pw, l2, coef = _problem(rng, sparse_X, fit_intercept)
+    objective = _loss(X, Y, sw, pw, l2, fit_intercept)
+    objective.set_coef(coef)
+    d = X.shape[1]
+    raw = np.asarray(X @ coef[:, :d].T) + (coef[:, d] if fit_intercept else 0)
+    for k in range(Y.shape[1]):
+        expected = binary_cross_entropy(
+            Y[:, k], raw[:, k], sample_weight=sw, pos_weight=pw[k], reduction="sum"
+        ) + 0.5 * l2[k] * np.sum(coef[k, :d] ** 2)
+        assert objective.value(np.array([k]))[0] == pytest.approx(expected, rel=1e-12)
+
+
+@pytest.mark.parametrize("sparse_X", [False, True])
+@pytest.mark.parametrize("fit_intercept", [False, True])
+def test_linear_loss_gradient_matches_finite_differences(rng, sparse_X, fit_intercept):
+    """Check that each label's gradient is the derivative of its objective."""
+    X, Y, sw, pw, l2, coef = _problem(rng, sparse_X, fit_intercept)
+    objective = _loss(X, Y, sw, pw, l2, fit_intercept)
+    labels = np.arange(Y.shape[1])
+    objective.set_coef(coef)
+    gradient = objective.gradient(labels)
+    for k in labels:
+
+        def f(w, k=k):
+            objective.set_coef(w[None], np.array([k]))
+            return objective.value(np.array([k]))[0]
+
+        numeric = approx_fprime(coef[k].copy(), f, 1e-7)
+        objective.set_coef(coef)
+        assert_allclose(gradient[k], numeric, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("sparse_X", [False, True])
+def test_linear_loss_hessian_product_matches_finite_differences(rng, sparse_X):
+    """Check that the shared Hessian-vector products are derivatives of gradients."""
+    X, Y, sw, pw, l2, coef = _problem(rng, sparse_X)
+    objective = _loss(X, Y, sw, pw, l2, True)
+    labels = np.arange(Y.shape[1])
+    V = rng.standard_normal(coef.shape)
+    objective.set_coef(coef)
+    objective.gradient(labels)
+    product = objective.hessian_product(V, labels, labels)
+    eps = 1e-6
+    objective.set_coef(coef + eps * V)
+    plus = objective.gradient(labels)
+    objective.set_coef(coef - eps * V)
+    minus = objective.gradient(labels)
+    assert_allclose(product, (plus - minus) / (2 * eps), rtol=1e-6, atol=1e-8)
+
+
+def test_linear_loss_line_search_values_match_recomputed_logits(rng):
+    """Check that trial values from cached direction logits equal a fresh pass."""
+    X, Y, sw, pw, l2, coef = _problem(rng)
+    objective = _loss(X, Y, sw, pw, l2, True)
+    reference = _loss(X, Y, sw, pw, l2, True)
+    labels = np.array([0, 2, 3])
+    V = rng.standard_normal((3, coef.shape[1]))
+    step = np.array([1.0, 0.25, 0.5])
+    objective.set_coef(coef)
+    objective.set_direction(V, labels)
+    trial = objective.trial_value(step, np.arange(3))
+    moved = coef.copy()
+    moved[labels] += step[:, None] * V
+    reference.set_coef(moved)
+    assert_allclose(trial, reference.value(labels), rtol=1e-12)
+    objective.move(step, np.arange(3))
+    assert_allclose(objective.data.raw, reference.data.raw, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("sparse_X", [False, True])
+def test_row_pass_blocks_add_up_to_one_pass(rng, sparse_X):
+    """Check that reductions over many row blocks (threaded for sparse data)
+    equal those of a single block."""
+    X, Y, sw, pw, l2, coef = _problem(rng, sparse_X, n=1000)
+    one = _loss(X, Y, sw, pw, l2, True, n_threads=1)
+    many = _loss(X, Y, sw, pw, l2, True, block_bytes=1, n_threads=3)
+    assert len(many.data.blocks) > 1
+    labels = np.arange(Y.shape[1])
+    V = rng.standard_normal(coef.shape)
+    for objective in (one, many):
+        objective.set_coef(coef)
+    assert_allclose(many.value(labels), one.value(labels), rtol=1e-12)
+    assert_allclose(many.gradient(labels), one.gradient(labels), rtol=1e-12)
+    assert_allclose(
+        many.hessian_product(V, labels, labels),
+        one.hessian_product(V, labels, labels),
+        rtol=1e-12,
+    )
+    assert_allclose(many.data.gram(), one.data.gram(), rtol=1e-12)
+    assert_allclose(
+        many.data.column_squared_norms(), one.data.column_squared_norms(), rtol=1e-12
+    )
+    assert_allclose(np.diag(one.data.gram()), one.data.column_squared_norms())
+    direction = rng.standard_normal(coef.shape)
+    for objective in (one, many):
+        objective.set_direction(direction, labels)
+        objective.move(np.full(labels.size, 0.5), np.arange(labels.size))
+    assert_allclose(many.data.raw, one.data.raw, rtol=1e-12)
+
+
+def test_row_pass_float32_hessian_products_are_close(rng):
+    """Check that float32 Hessian products of float64 data (the CG fast path)
+    agree with float64 ones to float32 accuracy, and gradients stay float64."""
+    X, Y, sw, pw, l2, coef = _problem(rng, n=500)
+    exact = _loss(X, Y, sw, pw, l2, True)
+    mixed = MultiLabelLinearLoss(
+        InMemoryRowPass(X, Y, sw, pw, True, hessian_dtype=np.float32), l2, True
+    )
+    labels = np.arange(Y.shape[1])
+    V = rng.standard_normal(coef.shape)
+    for objective in (exact, mixed):
+        objective.set_coef(coef)
+    assert_array_equal(mixed.gradient(labels), exact.gradient(labels))
+    assert_allclose(
+        mixed.hessian_product(V, labels, labels),
+        exact.hessian_product(V, labels, labels),
+        rtol=1e-5,
+        atol=1e-6,
+    )

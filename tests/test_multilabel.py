@@ -1,0 +1,418 @@
+"""Tests of MultiLabelLogisticClassifier against independent references."""
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from numpy.testing import assert_allclose, assert_array_equal
+from scipy import sparse
+from scipy.optimize import minimize
+from sklearn.base import clone
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV, KFold, cross_validate
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from skbce import MultiLabelLogisticClassifier
+from skbce.losses import binary_cross_entropy, binary_cross_entropy_gradient
+
+TIGHT = {"tol": 1e-10, "max_iter": 200}
+
+
+def _multilabel_data(rng, n=300, d=6, n_labels=4, sparse_X=False):
+    X = rng.standard_normal((n, d))
+    W = rng.standard_normal((n_labels, d))
+    b = rng.uniform(-2, 0.5, n_labels)
+    Y = (rng.random((n, n_labels)) < 1 / (1 + np.exp(-(X @ W.T + b)))).astype(int)
+    if sparse_X:
+        X = sparse.csr_matrix(X * (rng.random((n, d)) < 0.5))
+    return X, Y
+
+
+def _reference(X, y, sample_weight=None, **params):
+    """scikit-learn's LogisticRegression to high precision (Newton-Cholesky)."""
+    reference = LogisticRegression(solver="newton-cholesky", tol=1e-12, **params)
+    return reference.fit(X, y, sample_weight=sample_weight)
+
+
+def _assert_matches_reference(clf, references, atol=1e-7):
+    coef = np.vstack([r.coef_ for r in references])
+    intercept = np.hstack([r.intercept_ for r in references])
+    assert_allclose(clf.coef_, coef, rtol=1e-6, atol=atol)
+    assert_allclose(clf.intercept_, intercept, rtol=1e-6, atol=atol)
+
+
+@pytest.mark.parametrize("sparse_X", [False, True])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("solver", ["newton-cg", "lbfgs"])
+def test_multilabel_matches_logistic_regression_per_label(
+    rng, sparse_X, fit_intercept, solver
+):
+    """Check that each label's fit is scikit-learn's LogisticRegression on it."""
+    X, Y = _multilabel_data(rng, sparse_X=sparse_X)
+    sample_weight = rng.uniform(0, 3, X.shape[0])
+    # L-BFGS stalls at gradients of ~1e-8 (rounding in its line search).
+    tol = 1e-10 if solver == "newton-cg" else 1e-7
+    clf = MultiLabelLogisticClassifier(
+        C=0.7, fit_intercept=fit_intercept, solver=solver, tol=tol, max_iter=500
+    ).fit(X, Y, sample_weight=sample_weight)
+    references = [
+        _reference(X, Y[:, k], sample_weight, C=0.7, fit_intercept=fit_intercept)
+        for k in range(Y.shape[1])
+    ]
+    _assert_matches_reference(clf, references, atol=1e-7 if tol < 1e-8 else 1e-6)
+    assert clf.predict_proba(X).shape == Y.shape
+    assert_array_equal(clf.classes_, np.arange(Y.shape[1]))
+
+
+def test_multilabel_many_rows_match_logistic_regression(rng):
+    """Check the path for many rows per coefficient (warm start from a row
+    sample, Gram preconditioner) against LogisticRegression."""
+    X, Y = _multilabel_data(rng, n=3000, d=3, n_labels=3)
+    clf = MultiLabelLogisticClassifier(C=0.3, **TIGHT).fit(X, Y)
+    references = [_reference(X, Y[:, k], C=0.3) for k in range(Y.shape[1])]
+    _assert_matches_reference(clf, references)
+
+
+def test_multilabel_per_label_C_and_pos_weight_match_class_weight(rng):
+    """Check that per-label C and pos_weight equal LogisticRegression's C and
+    class_weight={0: 1, 1: w}, label by label."""
+    X, Y = _multilabel_data(rng)
+    C = np.array([0.1, 1.0, 10.0, 0.5])
+    pos_weight = np.array([1.0, 3.0, 0.5, 7.0])
+    clf = MultiLabelLogisticClassifier(C=C, pos_weight=pos_weight, **TIGHT).fit(X, Y)
+    references = [
+        _reference(X, Y[:, k], C=C[k], class_weight={0: 1, 1: pos_weight[k]})
+        for k in range(Y.shape[1])
+    ]
+    _assert_matches_reference(clf, references)
+    assert_allclose(clf.pos_weight_, pos_weight)
+
+
+def test_multilabel_balanced_pos_weight_is_negative_to_positive_ratio(rng):
+    """Check that pos_weight='balanced' weights each label by its weighted
+    negative/positive ratio, i.e. LogisticRegression with that class_weight."""
+    X, Y = _multilabel_data(rng)
+    sample_weight = rng.uniform(0.5, 2, X.shape[0])
+    clf = MultiLabelLogisticClassifier(pos_weight="balanced", **TIGHT).fit(
+        X, Y, sample_weight=sample_weight
+    )
+    positive = sample_weight @ Y
+    ratio = (sample_weight.sum() - positive) / positive
+    assert_allclose(clf.pos_weight_, ratio)
+    references = [
+        _reference(X, Y[:, k], sample_weight, class_weight={0: 1, 1: ratio[k]})
+        for k in range(Y.shape[1])
+    ]
+    _assert_matches_reference(clf, references)
+
+
+@pytest.mark.parametrize("sparse_X", [False, True])
+def test_multilabel_binary_target_matches_logistic_regression(rng, sparse_X):
+    """Check that a 1-D target of any two classes is LogisticRegression's model,
+    with its output shapes."""
+    X, Y = _multilabel_data(rng, sparse_X=sparse_X)
+    y = np.where(Y[:, 0] == 1, "yes", "no")
+    clf = MultiLabelLogisticClassifier(C=2.0, **TIGHT).fit(X, y)
+    reference = _reference(X, y, C=2.0)
+    _assert_matches_reference(clf, [reference])
+    assert_array_equal(clf.classes_, ["no", "yes"])
+    assert clf.coef_.shape == (1, X.shape[1])
+    assert clf.decision_function(X).shape == (X.shape[0],)
+    assert_allclose(clf.predict_proba(X), reference.predict_proba(X), rtol=1e-6)
+    assert_allclose(clf.predict_log_proba(X), reference.predict_log_proba(X), rtol=1e-6)
+    assert_array_equal(clf.predict(X), reference.predict(X))
+
+
+def test_multilabel_objective_with_smoothing_and_pos_weight_is_minimised(rng):
+    """Check that the fit minimises sum BCE + ||w||^2 / (2C) exactly as
+    skbce.losses defines the BCE with label smoothing and pos_weight."""
+    X, Y = _multilabel_data(rng, n=200, d=4, n_labels=3)
+    sample_weight = rng.uniform(0.5, 2, X.shape[0])
+    C, smoothing = 0.8, 0.2
+    pos_weight = np.array([2.0, 0.5, 1.5])
+    clf = MultiLabelLogisticClassifier(
+        C=C, pos_weight=pos_weight, label_smoothing=smoothing, **TIGHT
+    ).fit(X, Y, sample_weight=sample_weight)
+    d = X.shape[1]
+    options = {"sample_weight": sample_weight, "label_smoothing": smoothing}
+    for k in range(Y.shape[1]):
+        options["pos_weight"] = pos_weight[k]
+
+        def objective(w, k=k):
+            raw = X @ w[:d] + w[d]
+            value = binary_cross_entropy(Y[:, k], raw, reduction="sum", **options)
+            grad = binary_cross_entropy_gradient(
+                Y[:, k], raw, reduction="sum", **options
+            )
+            value += w[:d] @ w[:d] / (2 * C)
+            return value, np.append(X.T @ grad + w[:d] / C, grad.sum())
+
+        result = minimize(
+            objective, np.zeros(d + 1), jac=True, method="BFGS", tol=1e-12
+        )
+        assert_allclose(clf.coef_[k], result.x[:d], rtol=1e-5, atol=1e-6)
+        assert_allclose(clf.intercept_[k], result.x[d], rtol=1e-5, atol=1e-6)
+
+
+def test_multilabel_label_smoothing_changes_the_fit(rng):
+    """Check that smoothing shrinks the logits towards 0 (targets towards 1/2)."""
+    X, Y = _multilabel_data(rng)
+    plain = MultiLabelLogisticClassifier().fit(X, Y)
+    smooth = MultiLabelLogisticClassifier(label_smoothing=0.5).fit(X, Y)
+    assert np.abs(smooth.decision_function(X)).mean() < (
+        np.abs(plain.decision_function(X)).mean()
+    )
+
+
+def test_multilabel_float32_is_kept_and_close_to_float64(rng):
+    """Check that float32 data give float32 outputs close to the float64 fit."""
+    X, Y = _multilabel_data(rng)
+    clf64 = MultiLabelLogisticClassifier().fit(X, Y)
+    clf32 = MultiLabelLogisticClassifier().fit(X.astype(np.float32), Y)
+    assert clf32.coef_.dtype == np.float32
+    assert clf32.intercept_.dtype == np.float32
+    X32 = X.astype(np.float32)
+    assert clf32.decision_function(X32).dtype == np.float32
+    assert clf32.predict_proba(X32).dtype == np.float32
+    assert_allclose(clf32.coef_, clf64.coef_, rtol=1e-3, atol=1e-3)
+
+
+@pytest.mark.parametrize("constant", [0, 1])
+def test_multilabel_constant_label_warns_and_leaves_others_unchanged(rng, constant):
+    """Check that a constant label predicts its constant, with a warning, and
+    the other labels get the same fit as without it."""
+    X, Y = _multilabel_data(rng)
+    Y_constant = Y.copy()
+    Y_constant[:, 1] = constant
+    with pytest.warns(UserWarning, match=r"Labels \[1\] are constant"):
+        clf = MultiLabelLogisticClassifier().fit(X, Y_constant)
+    others = MultiLabelLogisticClassifier().fit(X, Y[:, [0, 2, 3]])
+    assert_allclose(clf.coef_[[0, 2, 3]], others.coef_)
+    assert_array_equal(clf.predict(X)[:, 1], constant)
+    assert_array_equal(clf.coef_[1], 0)
+    proba = clf.predict_proba(X)[:, 1]
+    assert np.all((proba > 0) & (proba < 1))
+
+
+def test_multilabel_integer_sample_weight_equals_repeated_rows(rng):
+    """Check that integer sample weights give the fit on repeated rows."""
+    X, Y = _multilabel_data(rng, n=100)
+    weights = rng.integers(0, 4, X.shape[0])
+    weighted = MultiLabelLogisticClassifier(**TIGHT).fit(X, Y, sample_weight=weights)
+    repeated = MultiLabelLogisticClassifier(**TIGHT).fit(
+        np.repeat(X, weights, axis=0), np.repeat(Y, weights, axis=0)
+    )
+    assert_allclose(weighted.coef_, repeated.coef_, rtol=1e-7, atol=1e-9)
+    assert_allclose(weighted.intercept_, repeated.intercept_, rtol=1e-7, atol=1e-9)
+
+
+def test_multilabel_row_order_does_not_matter(rng):
+    """Check that permuting the rows gives the same model."""
+    X, Y = _multilabel_data(rng)
+    order = rng.permutation(X.shape[0])
+    a = MultiLabelLogisticClassifier(**TIGHT).fit(X, Y)
+    b = MultiLabelLogisticClassifier(**TIGHT).fit(X[order], Y[order])
+    assert_allclose(a.coef_, b.coef_, rtol=1e-8, atol=1e-10)
+
+
+def test_multilabel_separable_data_give_finite_coefficients():
+    """Check that perfectly separable labels get finite coefficients under L2."""
+    X = np.linspace(-1, 1, 40)[:, None]
+    Y = np.column_stack([X[:, 0] > 0, X[:, 0] > 0.5]).astype(int)
+    clf = MultiLabelLogisticClassifier(C=1e4).fit(X, Y)
+    assert np.all(np.isfinite(clf.coef_))
+    assert_array_equal(clf.predict(X), Y)
+
+
+def test_multilabel_convergence_warning_names_labels(rng):
+    """Check that the ConvergenceWarning names the labels that did not converge."""
+    X, Y = _multilabel_data(rng)
+    Y = pd.DataFrame(Y, columns=["a", "b", "c", "d"])
+    with pytest.warns(ConvergenceWarning, match=r"labels \['a', 'b', 'c', 'd'\]"):
+        MultiLabelLogisticClassifier(max_iter=1, tol=1e-12).fit(X, Y)
+
+
+def test_multilabel_pandas_feature_and_label_names(rng):
+    """Check that DataFrame inputs keep feature names and label names."""
+    X, Y = _multilabel_data(rng)
+    X = pd.DataFrame(X, columns=[f"x{j}" for j in range(X.shape[1])])
+    Y = pd.DataFrame(Y, columns=["cat", "dog", "fish", "bird"])
+    clf = MultiLabelLogisticClassifier().fit(X, Y)
+    assert_array_equal(clf.feature_names_in_, X.columns)
+    assert_array_equal(clf.classes_, Y.columns)
+    assert clf.predict(X).shape == Y.shape
+
+
+def test_multilabel_warm_start_starts_from_previous_solution(rng):
+    """Check that warm_start refits from the previous coefficients in no step."""
+    X, Y = _multilabel_data(rng)
+    clf = MultiLabelLogisticClassifier(warm_start=True, **TIGHT).fit(X, Y)
+    coef = clf.coef_.copy()
+    clf.fit(X, Y)
+    assert_array_equal(clf.n_iter_, 0)
+    assert_allclose(clf.coef_, coef)
+
+
+def test_multilabel_partial_fit_converges_to_batch_solution(rng):
+    """Check that repeated passes of two-sample batches approach the batch fit of
+    the concatenated stream, and that one pass is already close to fit."""
+    X, Y = _multilabel_data(rng, n=200, d=3, n_labels=2)
+    clf = MultiLabelLogisticClassifier(C=1.0)
+    errors = []
+    for n_pass in range(1, 9):
+        for start in range(0, X.shape[0], 2):
+            clf.partial_fit(X[start : start + 2], Y[start : start + 2])
+        # The stream so far is the data repeated n_pass times: weights n_pass.
+        batch = MultiLabelLogisticClassifier(C=1.0, **TIGHT).fit(
+            X, Y, sample_weight=np.full(X.shape[0], n_pass)
+        )
+        coef = np.hstack([clf.coef_, clf.intercept_[:, None]])
+        reference = np.hstack([batch.coef_, batch.intercept_[:, None]])
+        errors.append(np.abs(coef - reference).max() / np.abs(reference).max())
+    assert errors[0] < 0.1
+    assert np.all(np.diff(errors) < 0)
+    assert errors[-1] < errors[0] / 4
+    assert clf.n_samples_seen_ == 8 * X.shape[0]
+
+
+def test_multilabel_partial_fit_learns_from_first_samples():
+    """Check that one positive and one negative sample already give a finite
+    model that separates them, and a further sample moves it."""
+    clf = MultiLabelLogisticClassifier()
+    clf.partial_fit([[1.0, 0.0]], ["ok"], classes=["broken", "ok"])
+    clf.partial_fit([[-1.0, 0.5]], ["broken"])
+    assert np.all(np.isfinite(clf.coef_)) and np.isfinite(clf.intercept_).all()
+    assert_array_equal(clf.predict([[1.0, 0.0], [-1.0, 0.5]]), ["ok", "broken"])
+    before = clf.coef_.copy()
+    clf.partial_fit([[0.5, 0.5]], ["ok"])
+    assert not np.allclose(clf.coef_, before)
+
+
+def test_multilabel_partial_fit_requires_classes_for_binary_target():
+    """Check that the first partial_fit with a 1-D y asks for classes."""
+    with pytest.raises(ValueError, match="classes must be passed on the first call"):
+        MultiLabelLogisticClassifier().partial_fit([[1.0]], [1])
+
+
+def test_multilabel_predictions_are_consistent(rng):
+    """Check that predict, predict_proba, predict_log_proba and
+    decision_function agree."""
+    X, Y = _multilabel_data(rng)
+    clf = MultiLabelLogisticClassifier().fit(X, Y.astype(bool))
+    proba = clf.predict_proba(X)
+    assert_allclose(np.log(proba), clf.predict_log_proba(X), rtol=1e-12)
+    assert_allclose(proba, 1 / (1 + np.exp(-clf.decision_function(X))))
+    assert_array_equal(clf.predict(X), proba > 0.5)
+    assert clf.predict(X).dtype == bool
+
+
+def _bad_inputs():
+    X = np.random.default_rng(0).standard_normal((20, 3))
+    Y = np.tile([[0, 1], [1, 0]], (10, 1))
+    X_nan, X_inf = X.copy(), X.copy()
+    X_nan[0, 0], X_inf[0, 0] = np.nan, np.inf
+    return [
+        ({}, X_nan, Y, None, "Input X contains NaN"),
+        ({}, X_inf, Y, None, "Input X contains infinity"),
+        ({}, X, np.arange(20) % 3, None, "Only binary classification is supported"),
+        ({}, X, Y * 2, None, "indicator matrix of 0/1"),
+        ({}, X, np.linspace(0, 1, 20), None, "Unknown label type"),
+        ({}, X[:10], Y, None, "inconsistent numbers of samples"),
+        ({}, X, Y, -np.ones(20), "Negative values in data passed to `sample_weight`"),
+        ({"label_smoothing": 1.0}, X, Y, None, "'label_smoothing' parameter"),
+        ({"C": [1.0, 2.0, 3.0]}, X, Y, None, "one value per label"),
+        ({"pos_weight": [1.0, 2.0, 3.0]}, X, Y, None, "one value per label"),
+        ({"C": -1.0}, X, Y, None, "'C' parameter"),
+        ({"pos_weight": [1.0, 0.0]}, X, Y, None, "positive and finite"),
+    ]
+
+
+@pytest.mark.parametrize("params, X, Y, sample_weight, match", _bad_inputs())
+def test_multilabel_bad_input_raises_clear_error(params, X, Y, sample_weight, match):
+    """Check that bad inputs raise a ValueError naming the problem."""
+    with pytest.raises(ValueError, match=match):
+        MultiLabelLogisticClassifier(**params).fit(X, Y, sample_weight=sample_weight)
+
+
+def test_multilabel_predict_checks_features_and_fitted_state(rng):
+    """Check the errors of predict: unfitted model, wrong number of features."""
+    X, Y = _multilabel_data(rng)
+    with pytest.raises(NotFittedError):
+        MultiLabelLogisticClassifier().predict(X)
+    clf = MultiLabelLogisticClassifier().fit(X, Y)
+    with pytest.raises(ValueError, match="features"):
+        clf.predict(X[:, :3])
+
+
+def test_multilabel_failed_fit_partial_fit_set_params_leave_model_unchanged(rng):
+    """Check that a failed fit, partial_fit or set_params changes nothing."""
+    X, Y = _multilabel_data(rng)
+    clf = MultiLabelLogisticClassifier().fit(X, Y)
+    state = {k: np.copy(v) for k, v in vars(clf).items() if k.endswith("_")}
+    Xdf = pd.DataFrame(X[:, :3], columns=["a", "b", "c"])
+    with pytest.raises(ValueError):
+        clf.fit(Xdf, Y[:, :2] * 2)
+    with pytest.raises(ValueError):
+        clf.partial_fit(X, Y[:, :2])
+    with pytest.raises(ValueError, match="Invalid parameter"):
+        clf.set_params(C=5.0, bogus=1)
+    assert clf.C == 1.0
+    after = {k: v for k, v in vars(clf).items() if k.endswith("_")}
+    assert after.keys() == state.keys()
+    for key, value in state.items():
+        assert_array_equal(after[key], value)
+
+
+def test_multilabel_works_in_pipeline_grid_search_and_cross_validate(rng):
+    """Check Pipeline, GridSearchCV and cross_validate on multi-label data."""
+    X, Y = _multilabel_data(rng)
+    pipe = make_pipeline(StandardScaler(), MultiLabelLogisticClassifier())
+    search = GridSearchCV(
+        pipe, {"multilabellogisticclassifier__C": [0.01, 1.0]}, cv=KFold(3)
+    ).fit(X, Y)
+    assert search.best_params_["multilabellogisticclassifier__C"] in (0.01, 1.0)
+    scores = cross_validate(clone(pipe), X, Y, cv=KFold(3), scoring="roc_auc")[
+        "test_score"
+    ]
+    assert np.all(np.isfinite(scores))
+
+
+def test_multilabel_is_deterministic(rng):
+    """Check that two fits give bit-identical coefficients."""
+    X, Y = _multilabel_data(rng, sparse_X=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        a = MultiLabelLogisticClassifier().fit(X, Y)
+    b = MultiLabelLogisticClassifier().fit(X, Y)
+    assert_array_equal(a.coef_, b.coef_)
+
+
+def test_multilabel_scaling_sample_weight_is_scaling_C(rng):
+    """Check that multiplying the sample weights by c equals multiplying C by c
+    (the loss is a sum over samples, as in LogisticRegression)."""
+    X, Y = _multilabel_data(rng)
+    sample_weight = rng.uniform(0.5, 2, X.shape[0])
+    scaled = MultiLabelLogisticClassifier(C=0.5, **TIGHT).fit(
+        X, Y, sample_weight=3 * sample_weight
+    )
+    reference = MultiLabelLogisticClassifier(C=1.5, **TIGHT).fit(
+        X, Y, sample_weight=sample_weight
+    )
+    assert_allclose(scaled.coef_, reference.coef_, rtol=1e-8, atol=1e-10)
+
+
+def test_multilabel_partial_fit_after_fit_continues_from_fit(rng):
+    """Check that partial_fit after fit weighs the new batch against the data
+    fit saw: the result is close to the fit on both."""
+    X, Y = _multilabel_data(rng)
+    clf = MultiLabelLogisticClassifier().fit(X, Y)
+    clf.partial_fit(X[:20], Y[:20])
+    both = MultiLabelLogisticClassifier().fit(
+        np.vstack([X, X[:20]]), np.vstack([Y, Y[:20]])
+    )
+    scale = np.abs(both.coef_).max()
+    assert np.abs(clf.coef_ - both.coef_).max() < 0.1 * scale
+    assert clf.n_samples_seen_ == X.shape[0] + 20
