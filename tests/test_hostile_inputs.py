@@ -16,6 +16,7 @@ from sklearn.utils._param_validation import InvalidParameterError
 from skbce import (
     GraphPropagator,
     HurdleRegressor,
+    MultiLabelLogisticClassifier,
     OptimalThresholdClassifier,
     TemperatureScaledClassifier,
 )
@@ -50,7 +51,12 @@ def _temperature():
     return TemperatureScaledClassifier(LogisticRegression(), cv=3)
 
 
+def _multilabel():
+    return MultiLabelLogisticClassifier()
+
+
 CLASSIFIERS = [
+    pytest.param(_multilabel, id="MultiLabelLogisticClassifier"),
     pytest.param(_threshold, id="OptimalThresholdClassifier"),
     pytest.param(_temperature, id="TemperatureScaledClassifier"),
 ]
@@ -131,7 +137,9 @@ def test_estimators_reject_unknown_parameter_names(make, y):
 @pytest.mark.parametrize("make, y", SUPERVISED)
 def test_estimators_reject_invalid_parameter_values(make, y):
     """Check that an invalid parameter value raises InvalidParameterError at fit."""
-    name = {"HurdleRegressor": "alpha"}.get(type(make()).__name__, "cv")
+    name = {"HurdleRegressor": "alpha", "MultiLabelLogisticClassifier": "C"}.get(
+        type(make()).__name__, "cv"
+    )
     with pytest.raises(InvalidParameterError, match=f"The '{name}' parameter"):
         make().set_params(**{name: -1.0}).fit(X, y)
 
@@ -143,9 +151,22 @@ def test_estimators_reject_invalid_parameter_values(make, y):
 
 @pytest.mark.parametrize("make", CLASSIFIERS)
 def test_classifiers_reject_label_sets_with_binarizer_hint(make):
-    """Check that labels given as a list of sets say how to binarize them."""
-    with pytest.raises(ValueError, match="MultiLabelBinarizer"):
-        make().fit(X, LABEL_SETS)
+    """Check that labels given as a list of sets say how to binarize them.
+
+    Bug found by the sweep: the error was scikit-learn's "Unknown label type"
+    (or NumPy's "inhomogeneous shape" for ragged lists) without the fix.
+    """
+    for labels in (LABEL_SETS, [["x", "y"]] * 20 + [["z"]] * 20):
+        with pytest.raises(ValueError, match="MultiLabelBinarizer"):
+            make().fit(X, labels)
+
+
+@pytest.mark.parametrize("make", CLASSIFIERS)
+def test_classifiers_reject_non_binary_indicator_values(make):
+    """Check that a 2-D target with values other than 0/1 raises ValueError."""
+    Y = np.column_stack([LABELS, 2 * LABELS])
+    with pytest.raises(ValueError, match="(?i)multi-?label|indicator|0/1"):
+        make().fit(X, Y)
 
 
 @pytest.mark.parametrize("make", CLASSIFIERS)
@@ -489,3 +510,56 @@ def test_constrained_rejects_bounds_outside_unit_interval():
         constrained("recall", precision=1.5)
     with pytest.raises(ValueError, match="needs at least one bound"):
         constrained("recall")
+
+
+# ---------------------------------------------------------------------------
+# MultiLabelLogisticClassifier: partial_fit and per-label parameters
+# ---------------------------------------------------------------------------
+
+Y_MULTI = np.column_stack([LABELS, 1 - LABELS, (X[:, 1] > 0).astype(int)])
+
+
+@pytest.mark.parametrize(
+    "second_call, message",
+    [
+        pytest.param(
+            lambda model: model.partial_fit(X, LABELS + 5),
+            r"y holds classes \[5, 6\] not in classes \[0, 1\]",
+            id="unknown-classes",
+        ),
+        pytest.param(
+            lambda model: model.partial_fit(X[:, :2], LABELS),
+            "X has 2 features, but .* expecting 3",
+            id="feature-count",
+        ),
+        pytest.param(
+            lambda model: model.partial_fit(X, Y_MULTI),
+            "label columns but the model was fitted with a binary target",
+            id="label-count",
+        ),
+        pytest.param(
+            lambda model: model.partial_fit(X, LABEL_SETS),
+            "MultiLabelBinarizer",
+            id="label-sets",
+        ),
+    ],
+)
+def test_multilabel_partial_fit_rejects_inconsistent_batches(second_call, message):
+    """Check that a batch inconsistent with the first raises a clear ValueError."""
+    model = MultiLabelLogisticClassifier().partial_fit(X, LABELS, classes=[0, 1])
+    with pytest.raises(ValueError, match=message):
+        second_call(model)
+
+
+def test_multilabel_partial_fit_needs_classes_on_first_binary_call():
+    """Check that a first 1-D batch without classes raises, naming classes."""
+    with pytest.raises(ValueError, match="classes must be passed on the first call"):
+        MultiLabelLogisticClassifier().partial_fit(X, LABELS)
+
+
+def test_multilabel_rejects_per_label_parameters_of_wrong_length():
+    """Check that C or pos_weight with the wrong number of labels raise."""
+    with pytest.raises(ValueError, match=r"C must be .* one value per label \(3\)"):
+        MultiLabelLogisticClassifier(C=[1.0, 2.0]).fit(X, Y_MULTI)
+    with pytest.raises(ValueError, match=r"pos_weight must be .* per label \(3\)"):
+        MultiLabelLogisticClassifier(pos_weight=[1.0, 2.0]).fit(X, Y_MULTI)

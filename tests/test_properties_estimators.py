@@ -24,6 +24,7 @@ from sklearn.multiclass import OneVsRestClassifier
 from skbce import (
     GraphPropagator,
     HurdleRegressor,
+    MultiLabelLogisticClassifier,
     OptimalThresholdClassifier,
     TemperatureScaledClassifier,
 )
@@ -288,4 +289,74 @@ def test_graph_propagator_properties_node_permutation(
     by_index = GraphPropagator(adjacency, features, **settings)
     assert_allclose(
         by_index.fit_transform(nodes[:, None]), output[nodes], rtol=1e-12, atol=0
+    )
+
+
+# ---------------------------------------------------------------------------
+# MultiLabelLogisticClassifier
+# ---------------------------------------------------------------------------
+
+
+@st.composite
+def indicator_data(draw):
+    """Features, a 0/1 indicator matrix with both values per label, and weights."""
+    X = draw(feature_matrices(min_rows=4))
+    n_labels = draw(st.integers(1, 4))
+    Y = draw(arrays(np.int64, (X.shape[0], n_labels), elements=st.integers(0, 1)))
+    Y[0], Y[1] = 0, 1
+    weights = draw(arrays(np.int64, X.shape[0], elements=st.integers(1, 3)))
+    if draw(st.booleans()):  # perfectly separable labels: sign of a feature
+        X = X.astype(np.float64)
+        Y = (X[:, :1] > np.median(X[:, 0])) * np.ones((1, n_labels), dtype=np.int64)
+        assume(0 < Y[:, 0].sum() < len(Y))
+    return X, Y, weights
+
+
+def _multilabel_fit(X, Y, C=1.0, **kwargs):
+    model = MultiLabelLogisticClassifier(C=C, tol=1e-10, max_iter=500)
+    return _fit_quietly(model, X, Y, **kwargs)
+
+
+@given(indicator_data())
+def test_multilabel_properties_finite_and_consistent(case):
+    """Check that outputs are finite and proba, decision and predict agree.
+
+    Perfectly separable labels get finite coefficients under the L2 penalty.
+    """
+    X, Y, weights = case
+    model = _multilabel_fit(X, Y, sample_weight=weights)
+    assert np.isfinite(model.coef_).all() and np.isfinite(model.intercept_).all()
+    logits = model.decision_function(X)
+    proba = model.predict_proba(X)
+    assert np.isfinite(logits).all()
+    assert ((proba >= 0) & (proba <= 1)).all()
+    assert_allclose(
+        proba, expit(logits), rtol=1e-5 if proba.dtype == np.float32 else 1e-12
+    )
+    assert_array_equal(model.predict(X), (logits > 0).astype(int))
+
+
+@given(indicator_data(), st.data())
+def test_multilabel_properties_invariances(case, data):
+    """Check row order, weight scale, repetition and label order invariances.
+
+    C multiplies the summed loss (scikit-learn's convention), so scaling every
+    weight by k is the same as multiplying C by k, rather than a no-op.
+    """
+    X, Y, weights = case
+    X = X.astype(np.float64)
+    rows = _permutation(data, len(Y))
+    labels = _permutation(data, Y.shape[1])
+    reference = _multilabel_fit(X, Y, sample_weight=weights)
+    expected = reference.predict_proba(X)
+    for model in (
+        _multilabel_fit(X[rows], Y[rows], sample_weight=weights[rows]),
+        _multilabel_fit(X, Y, C=1e-3, sample_weight=weights * 1e3),
+        _multilabel_fit(np.repeat(X, weights, axis=0), np.repeat(Y, weights, axis=0)),
+    ):
+        assert_allclose(model.predict_proba(X), expected, rtol=1e-6, atol=1e-9)
+    permuted = _multilabel_fit(X, Y[:, labels], sample_weight=weights)
+    assert_allclose(permuted.coef_, reference.coef_[labels], rtol=1e-6, atol=1e-8)
+    assert_allclose(
+        permuted.predict_proba(X), expected[:, labels], rtol=1e-6, atol=1e-9
     )

@@ -22,6 +22,7 @@ from threadpoolctl import threadpool_limits
 from skbce import (
     GraphPropagator,
     HurdleRegressor,
+    MultiLabelLogisticClassifier,
     OptimalThresholdClassifier,
     TemperatureScaledClassifier,
 )
@@ -31,6 +32,7 @@ X = RNG.normal(size=(120, 4))
 FRAME = pd.DataFrame(X, columns=["a", "b", "c", "d"])
 COUNTS = RNG.poisson(np.exp(0.4 * X[:, 0]))
 LABELS = (X[:, 0] - X[:, 1] + RNG.normal(size=120) > 0).astype(int)
+Y_MULTI = np.column_stack([LABELS, (X[:, 2] + RNG.normal(size=120) > 0.5) * 1])
 ADJACENCY = sp.random_array((120, 120), density=0.05, random_state=0, format="csr")
 
 
@@ -38,6 +40,8 @@ def _fitted(name):
     """A model fitted on a DataFrame, and the method whose output it gives."""
     if name == "HurdleRegressor":
         return HurdleRegressor(count_model="negbin").fit(FRAME, COUNTS), "predict"
+    if name == "MultiLabelLogisticClassifier":
+        return MultiLabelLogisticClassifier().fit(FRAME, Y_MULTI), "predict_proba"
     if name == "OptimalThresholdClassifier":
         model = OptimalThresholdClassifier(
             LogisticRegression(), cv=0.3, refit=False, random_state=0
@@ -51,6 +55,7 @@ def _fitted(name):
 
 NAMES = [
     "HurdleRegressor",
+    "MultiLabelLogisticClassifier",
     "OptimalThresholdClassifier",
     "TemperatureScaledClassifier",
     "GraphPropagator",
@@ -70,7 +75,12 @@ FAILING_CALLS = {
 
 
 def _target(name):
-    return {"HurdleRegressor": COUNTS, "GraphPropagator": None}.get(name, LABELS)
+    targets = {
+        "HurdleRegressor": COUNTS,
+        "MultiLabelLogisticClassifier": Y_MULTI,
+        "GraphPropagator": None,
+    }
+    return targets.get(name, LABELS)
 
 
 def _bits(value):
@@ -137,13 +147,68 @@ def test_estimators_failed_fit_with_invalid_parameter_keeps_state():
     for name in NAMES:
         model, _ = _fitted(name)
         before = _state(model)
-        key = {"HurdleRegressor": "alpha", "GraphPropagator": "n_hops"}.get(name, "cv")
+        key = {
+            "HurdleRegressor": "alpha",
+            "GraphPropagator": "n_hops",
+            "MultiLabelLogisticClassifier": "C",
+        }.get(name, "cv")
         model.set_params(**{key: -1})
         expected = {**before, key: _bits(-1)}
         with pytest.raises(InvalidParameterError):
             model.fit(FRAME, _target(name))
         # Only the parameter itself changed; the fitted attributes did not.
         assert _state(model) == expected
+
+
+@pytest.mark.parametrize(
+    "failing_update",
+    [
+        pytest.param(
+            lambda model: model.set_params(warm_start=True).fit(
+                FRAME.assign(a=np.nan), Y_MULTI
+            ),
+            id="warm-start-nan",
+        ),
+        pytest.param(
+            lambda model: model.set_params(warm_start=True).fit(
+                FRAME, np.ones(120, dtype=int)
+            ),
+            id="warm-start-one-class",
+        ),
+        pytest.param(
+            lambda model: model.partial_fit(FRAME, Y_MULTI[:, :1]), id="label-count"
+        ),
+        pytest.param(
+            lambda model: model.partial_fit(FRAME.iloc[:, :3], Y_MULTI),
+            id="feature-count",
+        ),
+        pytest.param(
+            lambda model: model.partial_fit(
+                FRAME, Y_MULTI, sample_weight=-np.ones(120)
+            ),
+            id="negative-weight",
+        ),
+        pytest.param(
+            lambda model: model.set_params(C=[1.0, 2.0, 3.0]).partial_fit(
+                FRAME, Y_MULTI
+            ),
+            id="C-per-label",
+        ),
+    ],
+)
+def test_multilabel_failed_update_leaves_fitted_model_unchanged(failing_update):
+    """Check that a failed warm-start fit or partial_fit changes no attribute."""
+    model, method = _fitted("MultiLabelLogisticClassifier")
+    model.partial_fit(FRAME, Y_MULTI)  # a model with partial_fit state as well
+    before = _state(model)
+    output = getattr(model, method)(FRAME)
+    with pytest.raises(ValueError):
+        failing_update(model)
+    # Every attribute but the parameters the update itself set is unchanged.
+    params = model.get_params()
+    after = {key: value for key, value in _state(model).items() if key not in params}
+    assert after == {key: value for key, value in before.items() if key not in params}
+    assert_array_equal(getattr(model, method)(FRAME), output)
 
 
 def test_set_params_accepts_nested_names_of_a_replaced_component():

@@ -38,7 +38,7 @@ from ..utils._sklearn_compat import (
     _check_sample_weight,
     _fit_context,
 )
-from ..utils._validation import AtomicSetParamsMixin
+from ..utils._validation import AtomicSetParamsMixin, restored_on_error
 from ._newton import LinearModelObjective, newton_solve
 
 # ---------------------------------------------------------------------------
@@ -429,13 +429,8 @@ class HurdleRegressor(AtomicSetParamsMixin, RegressorMixin, BaseEstimator):
         self : HurdleRegressor
             The fitted estimator.
         """
-        state = dict(self.__dict__)
-        try:
+        with restored_on_error(self):
             return self._fit(X, y, sample_weight, offset)
-        except BaseException:
-            self.__dict__.clear()
-            self.__dict__.update(state)
-            raise
 
     def _fit(self, X, y, sample_weight, offset):
         _check_numeric_target(y)

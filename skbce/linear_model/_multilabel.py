@@ -1,7 +1,6 @@
 """MultiLabelLogisticClassifier: one sigmoid per label, all labels solved together."""
 
 import warnings
-from contextlib import contextmanager
 from numbers import Integral, Real
 
 import numpy as np
@@ -18,6 +17,11 @@ from ..utils._sklearn_compat import (
     _check_sample_weight,
     _fit_context,
 )
+from ..utils._validation import (
+    AtomicSetParamsMixin,
+    check_no_label_sets,
+    restored_on_error,
+)
 from ._linear_loss import InMemoryRowPass, MultiLabelLinearLoss
 from ._multilabel_solver import (
     DiagonalPreconditioner,
@@ -31,19 +35,9 @@ from ._multilabel_solver import (
 _FLOAT_DTYPES = [np.float64, np.float32]
 
 
-@contextmanager
-def _unchanged_on_error(estimator):
-    """Restore the estimator's attributes if the block raises."""
-    saved = dict(estimator.__dict__)
-    try:
-        yield
-    except BaseException:
-        estimator.__dict__.clear()
-        estimator.__dict__.update(saved)
-        raise
-
-
-class MultiLabelLogisticClassifier(ClassifierMixin, BaseEstimator):
+class MultiLabelLogisticClassifier(
+    AtomicSetParamsMixin, ClassifierMixin, BaseEstimator
+):
     r"""Multi-label (and binary) logistic regression, all labels solved jointly.
 
     One independent sigmoid output per label, trained on the sum over labels of
@@ -211,6 +205,7 @@ class MultiLabelLogisticClassifier(ClassifierMixin, BaseEstimator):
 
     def _validate_X_y(self, X, y, reset):
         """Validate X and y; return X, the 0/1 indicator Y, classes, label info."""
+        check_no_label_sets(y)
         label_names = getattr(y, "columns", None)
         X, y = validate_data(
             self,
@@ -305,7 +300,7 @@ class MultiLabelLogisticClassifier(ClassifierMixin, BaseEstimator):
         self : object
             The fitted estimator.
         """
-        with _unchanged_on_error(self):
+        with restored_on_error(self):
             return self._fit(X, y, sample_weight)
 
     def _fit(self, X, y, sample_weight):
@@ -412,22 +407,6 @@ class MultiLabelLogisticClassifier(ClassifierMixin, BaseEstimator):
         self.n_samples_seen_ = float(total_weight)
         self._online = None
         return self
-
-    def set_params(self, **params):
-        """Set the parameters of this estimator; all or none of them.
-
-        Parameters
-        ----------
-        **params : dict
-            Estimator parameters.
-
-        Returns
-        -------
-        self : object
-            The estimator.
-        """
-        with _unchanged_on_error(self):
-            return super().set_params(**params)
 
     def _solve(self, objective, coef, warm):
         """Run the chosen solver; return coef, iterations, convergence per label."""
@@ -543,7 +522,7 @@ class MultiLabelLogisticClassifier(ClassifierMixin, BaseEstimator):
         self : object
             The updated estimator.
         """
-        with _unchanged_on_error(self):
+        with restored_on_error(self):
             return self._partial_fit(X, y, sample_weight, classes)
 
     def _partial_fit(self, X, y, sample_weight, classes):
@@ -581,7 +560,7 @@ class MultiLabelLogisticClassifier(ClassifierMixin, BaseEstimator):
             if unknown.size:
                 raise ValueError(
                     f"y holds classes {unknown.tolist()} not in classes "
-                    f"{list(classes)}."
+                    f"{classes.tolist()} (given on the first call to partial_fit)."
                 )
             Y = self._encode_binary(y, classes)
         else:

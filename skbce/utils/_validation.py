@@ -2,13 +2,15 @@
 
 - :func:`check_no_label_sets` refuses multi-label targets given as sequences of
   label sets (the ``[{"a", "b"}, {"c"}]`` form) and says how to convert them.
-- :func:`unchanged_on_error` decorates a ``fit`` whose body rebinds fitted
-  attributes: if it raises, the estimator's attributes are put back as they were.
+- :func:`restored_on_error` (a context manager) and :func:`unchanged_on_error`
+  (a decorator of ``fit``) put the estimator's attributes back as they were when
+  the guarded code raises.
 - :class:`AtomicSetParamsMixin` makes ``set_params`` check every name before it
   changes any parameter.
 """
 
 import functools
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -37,22 +39,29 @@ def check_no_label_sets(y, name="y"):
         )
 
 
-def unchanged_on_error(fit_method):
-    """Decorate ``fit``: restore the estimator's attributes if the call raises.
+@contextmanager
+def restored_on_error(estimator):
+    """Restore the estimator's attributes if the block raises.
 
-    The guard restores the attribute *bindings*, so the decorated method must
-    rebind fitted attributes (``self.coef_ = new``), never mutate them in place.
+    The guard restores the attribute *bindings*, so the block must rebind fitted
+    attributes (``self.coef_ = new``), never mutate them in place.
     """
+    saved = dict(estimator.__dict__)
+    try:
+        yield
+    except BaseException:
+        estimator.__dict__.clear()
+        estimator.__dict__.update(saved)
+        raise
+
+
+def unchanged_on_error(fit_method):
+    """Decorate ``fit``: its whole body runs under :func:`restored_on_error`."""
 
     @functools.wraps(fit_method)
     def guarded(self, *args, **kwargs):
-        state = dict(self.__dict__)
-        try:
+        with restored_on_error(self):
             return fit_method(self, *args, **kwargs)
-        except BaseException:
-            self.__dict__.clear()
-            self.__dict__.update(state)
-            raise
 
     return guarded
 
