@@ -192,14 +192,16 @@ def test_classifiers_reject_nan_in_y(make):
         make().fit(X, y)
 
 
-def test_optimal_threshold_classifier_rejects_negative_sample_weight():
+@pytest.mark.parametrize("make", [_multilabel, _threshold])
+def test_classifiers_reject_negative_sample_weight(make):
     """Check that negative sample weights raise ValueError.
 
-    Bug found by the sweep: the weights were not checked for sign, so a negative
-    weight reached the objective and overflowed instead of raising.
+    Bug found by the sweep: OptimalThresholdClassifier did not check the sign of
+    the weights, so a negative weight reached the objective and overflowed
+    instead of raising.
     """
     with pytest.raises(ValueError, match="Negative values in data passed to"):
-        _threshold().fit(X, LABELS, sample_weight=-np.ones(40))
+        make().fit(X, LABELS, sample_weight=-np.ones(40))
 
 
 # ---------------------------------------------------------------------------
