@@ -343,6 +343,19 @@ def test_multilabel_properties_finite_and_consistent(case):
     assert_array_equal(model.predict(X), (logits > 0).astype(int))
 
 
+@given(indicator_data(), st.sampled_from(["csr", "csc"]))
+def test_multilabel_properties_sparse_equals_dense(case, sparse_format):
+    """Check that CSR and CSC input fit and predict as the dense array does."""
+    X, Y, weights = case
+    X = X.astype(np.float64)
+    X_sparse = sp.csr_array(X) if sparse_format == "csr" else sp.csc_array(X)
+    dense = _multilabel_fit(X, Y, sample_weight=weights)
+    sparse = _multilabel_fit(X_sparse, Y, sample_weight=weights)
+    assert_allclose(
+        sparse.predict_proba(X_sparse), dense.predict_proba(X), rtol=1e-6, atol=1e-9
+    )
+
+
 @given(indicator_data(), st.data())
 def test_multilabel_properties_invariances(case, data):
     """Check row order, weight scale, repetition and label order invariances.
