@@ -6,5 +6,6 @@ dependency, imported only when a display is drawn.
 """
 
 from ._rootogram import RootogramDisplay
+from ._threshold_curve import ThresholdCurveDisplay
 
-__all__ = ["RootogramDisplay"]
+__all__ = ["RootogramDisplay", "ThresholdCurveDisplay"]

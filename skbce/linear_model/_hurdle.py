@@ -13,7 +13,9 @@ the data pass of :mod:`._newton`; either part can instead be any scikit-learn
 classifier (with ``predict_proba``) or regressor.
 """
 
+import functools
 import warnings
+from dataclasses import dataclass
 from numbers import Integral, Real
 
 import numpy as np
@@ -31,6 +33,15 @@ from sklearn.utils.validation import (
 
 from .._loss import _count
 from .._loss._link import BINARY_LINKS
+from ..utils._dask import (
+    any_dask,
+    check_dask_rows,
+    check_dask_X,
+    dask_map,
+    is_dask_collection,
+    map_rows,
+    persist_blocks,
+)
 from ..utils._sklearn_compat import (
     HasMethods,
     Interval,
@@ -39,7 +50,7 @@ from ..utils._sklearn_compat import (
     _fit_context,
 )
 from ..utils._validation import AtomicSetParamsMixin, restored_on_error
-from ._newton import LinearModelObjective, newton_solve
+from ._newton import LinearModelObjective, _serial_map, newton_solve
 
 # ---------------------------------------------------------------------------
 # Per-row families of the built-in parts (loss = negative log-likelihood)
@@ -216,6 +227,109 @@ class HurdleSummary:
             self.stats.to_string(float_format=lambda v: f"{v:.6g}"),
         ]
         return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------
+# Row-block passes of the fit (mapped over one block in memory, over row
+# chunks for dask inputs; see skbce.utils._dask)
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class _TargetStats:
+    """Summaries of the target and the weights, added up over row blocks."""
+
+    min_y: float
+    max_y: float  # among rows with positive weight
+    n_positive: int  # rows with y > 0 and positive weight
+    n_zero: int  # rows with y == 0 and positive weight
+    weight_sum: float
+    positive_weight: float  # sum of the weights of the rows with y > 0
+    min_weight: float
+
+    @classmethod
+    def of_block(cls, block):
+        _, y, sample_weight, _ = block
+        present = sample_weight > 0
+        positive = y > 0
+        return cls(
+            float(y.min()) if y.size else np.inf,
+            float(y[present].max()) if present.any() else -np.inf,
+            int(np.count_nonzero(positive & present)),
+            int(np.count_nonzero((y == 0) & present)),
+            float(sample_weight.sum()),
+            float(sample_weight @ positive),
+            float(sample_weight.min()) if y.size else np.inf,
+        )
+
+    @classmethod
+    def reduce(cls, parts):
+        parts = list(parts)
+        return cls(
+            min(p.min_y for p in parts),
+            max(p.max_y for p in parts),
+            sum(p.n_positive for p in parts),
+            sum(p.n_zero for p in parts),
+            sum(p.weight_sum for p in parts),
+            sum(p.positive_weight for p in parts),
+            min(p.min_weight for p in parts),
+        )
+
+
+def _zero_part_block(columns, block):
+    """The binary part's block: its columns, target ``y > 0``, no offset."""
+    X, y, sample_weight, _ = block
+    return X[:, columns], (y > 0).astype(np.float64), sample_weight, None
+
+
+def _count_part_block(columns, block):
+    """The count part's block: its columns of the rows with y > 0 (and weight)."""
+    X, y, sample_weight, offset = block
+    rows = (y > 0) & (sample_weight > 0)
+    return (
+        X[rows][:, columns],
+        y[rows],
+        sample_weight[rows],
+        None if offset is None else offset[rows],
+    )
+
+
+def _class_score_extremes(coef, intercept, block):
+    """``(lowest score of a positive count, highest score of a zero)`` of a block."""
+    X, crossed, sample_weight, _ = block
+    raw = X @ coef + intercept
+    present = sample_weight > 0
+    return (
+        np.min(raw[present & (crossed == 1)], initial=np.inf),
+        np.max(raw[present & (crossed == 0)], initial=-np.inf),
+    )
+
+
+def _count_exposure_sums(block):
+    """``[sum w * y, sum w * exposure]`` of a count-part block."""
+    _, y, sample_weight, offset = block
+    exposure = np.ones_like(y) if offset is None else np.exp(offset)
+    return np.array([sample_weight @ y, sample_weight @ exposure])
+
+
+def _poisson_moment_sums(params, fit_intercept, block):
+    """``[sum w ((y - mu)**2 - mu), sum w mu**2]`` at Poisson ``params``."""
+    X, y, sample_weight, offset = block
+    n_features = X.shape[1]
+    raw = X @ params[:n_features]
+    if fit_intercept:
+        raw = raw + params[n_features]
+    if offset is not None:
+        raw = raw + offset
+    mu = np.exp(raw)
+    return np.array([sample_weight @ ((y - mu) ** 2 - mu), sample_weight @ mu**2])
+
+
+def _on_rows(func, X, *row_args, n_columns=None):
+    """``func(X, *row_args)``, lazily chunk by chunk when X is a dask array."""
+    if is_dask_collection(X):
+        return map_rows(func, X, *row_args, n_columns=n_columns)
+    return func(X, *row_args)
 
 
 # ---------------------------------------------------------------------------
@@ -433,40 +547,71 @@ class HurdleRegressor(AtomicSetParamsMixin, RegressorMixin, BaseEstimator):
             return self._fit(X, y, sample_weight, offset)
 
     def _fit(self, X, y, sample_weight, offset):
-        _check_numeric_target(y)
-        X, y = validate_data(self, X, y, dtype=np.float64, y_numeric=True)
-        if np.any(y < 0):
+        user_weights = sample_weight is not None
+        if any_dask(X, y, sample_weight, offset):
+            blocks, map_blocks = self._validate_dask_fit(X, y, sample_weight, offset)
+        else:
+            _check_numeric_target(y)
+            X, y = validate_data(self, X, y, dtype=np.float64, y_numeric=True)
+            sample_weight = _check_sample_weight(
+                sample_weight, X, dtype=np.float64, ensure_non_negative=True
+            )
+            offset = self._check_offset(offset, X.shape[0])
+            blocks, map_blocks = [(X, y, sample_weight, offset)], _serial_map
+        stats = _TargetStats.reduce(map_blocks(_TargetStats.of_block, blocks))
+        if stats.min_weight < 0:
+            raise ValueError(
+                "Negative values in sample_weight are not allowed; weights are "
+                "frequency weights (>= 0)."
+            )
+        if stats.min_y < 0:
             raise ValueError(
                 f"HurdleRegressor requires non-negative counts y; got min(y) = "
-                f"{y.min():g}. Shift or drop the negative targets."
+                f"{stats.min_y:g}. Shift or drop the negative targets."
             )
-        user_weights = sample_weight is not None
-        sample_weight = _check_sample_weight(
-            sample_weight, X, dtype=np.float64, ensure_non_negative=True
-        )
-        offset = self._check_offset(offset, X.shape[0])
         zero_idx = self._feature_indices(self.zero_features, "zero_features")
         count_idx = self._feature_indices(self.count_features, "count_features")
-        present = sample_weight > 0
-        positive = (y > 0) & present
-        if not positive.any():
+        if stats.n_positive == 0:
             raise ValueError(
                 "HurdleRegressor needs some positive counts: every y (with a "
                 "positive sample weight) is 0, so the count part cannot be fitted. "
                 "Use a classifier for a 0/1 question or check the target."
             )
-        has_zeros = bool(np.any((y == 0) & present))
+        has_zeros = stats.n_zero > 0
 
-        zero = self._fit_zero_part(
-            X[:, zero_idx], y, sample_weight, user_weights, has_zeros
-        )
-        count = self._fit_count_part(
-            X[positive][:, count_idx],
-            y[positive],
-            sample_weight[positive],
-            user_weights,
-            None if offset is None else offset[positive],
-        )
+        if isinstance(self.zero_model, str) or not has_zeros:
+            zero_blocks = map_blocks(
+                functools.partial(_zero_part_block, zero_idx), blocks, gather=False
+            )
+            zero = self._fit_zero_part(
+                zero_blocks, map_blocks, len(zero_idx), stats, has_zeros
+            )
+        else:  # a custom classifier, in memory only
+            X, y, sample_weight, _ = blocks[0]
+            zero = self._fit_custom_part(
+                self.zero_model,
+                "zero_model",
+                X[:, zero_idx],
+                (y > 0).astype(np.int64),
+                sample_weight,
+                user_weights,
+            )
+        if isinstance(self.count_model, str):
+            count_blocks = map_blocks(
+                functools.partial(_count_part_block, count_idx), blocks, gather=False
+            )
+            count = self._fit_count_part(count_blocks, map_blocks, len(count_idx))
+        else:
+            X, y, sample_weight, _ = blocks[0]
+            positive = (y > 0) & (sample_weight > 0)
+            count = self._fit_custom_part(
+                self.count_model,
+                "count_model",
+                X[positive][:, count_idx],
+                y[positive],
+                sample_weight[positive],
+                user_weights,
+            )
 
         for part, model, indices in (
             (zero, self.zero_model, zero_idx),
@@ -495,13 +640,36 @@ class HurdleRegressor(AtomicSetParamsMixin, RegressorMixin, BaseEstimator):
             self.count_coef_, self.count_intercept_ = count["coef"], count["intercept"]
         self.theta_ = count.get("theta")
         self.n_iter_ = zero.get("n_iter", 0) + count.get("n_iter", 0)
-        self.max_count_ = int(np.ceil(y[present].max()))
-        self._n_obs = float(sample_weight.sum())
+        self.max_count_ = int(np.ceil(stats.max_y))
+        self._n_obs = stats.weight_sum
         zero_loglik = zero.get("loglik")
         if zero_loglik is None:  # a custom classifier: from its probabilities
+            X, y, sample_weight, _ = blocks[0]
             zero_loglik = self._zero_loglik(X, y, sample_weight)
         self.loglik_ = float(zero_loglik + count.get("loglik", np.nan))
         return self
+
+    def _validate_dask_fit(self, X, y, sample_weight, offset):
+        """Chunk-wise validation of dask inputs; their row blocks and executor."""
+        if not (isinstance(self.zero_model, str) and isinstance(self.count_model, str)):
+            raise ValueError(
+                "Dask inputs are fitted by the built-in parts only (zero_model in "
+                f"{sorted(BINARY_LINKS)}, count_model in {sorted(_COUNT_FAMILIES)}); "
+                "a custom scikit-learn part needs in-memory X. Call .compute() "
+                "first, or use the built-in parts."
+            )
+        X = check_dask_X(self, X, reset=True, dtype=np.float64)
+        y = check_dask_rows(y, X, "y")
+        if sample_weight is None:
+            sample_weight = y.map_blocks(np.ones_like)
+        else:  # negative weights are refused with the target statistics
+            sample_weight = check_dask_rows(sample_weight, X, "sample_weight")
+        if offset is not None:
+            offset = check_dask_rows(offset, X, "offset")
+        blocks = persist_blocks(
+            X, y, sample_weight, offset, names=("X", "y", "sample_weight", "offset")
+        )
+        return blocks, dask_map
 
     def _check_offset(self, offset, n_samples):
         if offset is None:
@@ -556,18 +724,19 @@ class HurdleRegressor(AtomicSetParamsMixin, RegressorMixin, BaseEstimator):
             )
         return indices % n_features if n_features else indices
 
-    def _newton(self, family, X, y, sample_weight, offset, x0, *, name, tol=None):
+    def _newton(self, family, blocks, map_blocks, n_features, x0, *, name, tol=None):
         """Fit one built-in part by Newton's method; return its fitted values."""
         objective = LinearModelObjective(
             family,
-            [(X, y, sample_weight, offset)],
+            blocks,
+            n_features=n_features,
             fit_intercept=self.fit_intercept,
             alpha=self.alpha,
+            map_blocks=map_blocks,
         )
         result = newton_solve(
             objective, x0, tol=tol or self.tol, max_iter=self.max_iter, name=name
         )
-        n_features = X.shape[1]
         coef = result.x[:n_features]
         weight_sum = objective.weight_sum
         hessian = result.hessian * weight_sum
@@ -598,8 +767,14 @@ class HurdleRegressor(AtomicSetParamsMixin, RegressorMixin, BaseEstimator):
             )
         return {"sample_weight": sample_weight}
 
-    def _fit_zero_part(self, X, y, sample_weight, user_weights, has_zeros):
-        n_features = X.shape[1]
+    def _fit_custom_part(self, model, param, X, y, sample_weight, user_weights):
+        """Fit a custom scikit-learn part on in-memory data."""
+        estimator = clone(model)
+        kwargs = self._weight_kwargs(estimator, param, sample_weight, user_weights)
+        estimator.fit(X, y, **kwargs)
+        return {"estimator": estimator}
+
+    def _fit_zero_part(self, blocks, map_blocks, n_features, stats, has_zeros):
         if not has_zeros:
             warnings.warn(
                 "y has no zeros (among rows with positive sample weight): the zero "
@@ -612,37 +787,36 @@ class HurdleRegressor(AtomicSetParamsMixin, RegressorMixin, BaseEstimator):
             if isinstance(self.zero_model, str):
                 part.update(coef=np.zeros(n_features), intercept=np.inf)
             return part
-        crossed = (y > 0).astype(np.float64)
-        if not isinstance(self.zero_model, str):
-            estimator = clone(self.zero_model)
-            kwargs = self._weight_kwargs(
-                estimator, "zero_model", sample_weight, user_weights
-            )
-            estimator.fit(X, crossed.astype(np.int64), **kwargs)
-            return {"estimator": estimator}
         link = BINARY_LINKS[self.zero_model]
         x0 = np.zeros(n_features + int(self.fit_intercept))
         if self.fit_intercept:
-            x0[-1] = link.link(np.average(crossed, weights=sample_weight))
+            x0[-1] = link.link(stats.positive_weight / stats.weight_sum)
         part = self._newton(
-            _BinaryFamily(link), X, crossed, sample_weight, None, x0, name="zero part"
+            _BinaryFamily(link), blocks, map_blocks, n_features, x0, name="zero part"
         )
         if self.alpha == 0:
-            self._warn_if_separated(X, crossed, sample_weight, part)
+            self._warn_if_separated(blocks, map_blocks, part)
         return part
 
     @staticmethod
-    def _warn_if_separated(X, crossed, sample_weight, part):
+    def _warn_if_separated(blocks, map_blocks, part):
         """Warn when the fitted zero part separates zeros from positive counts.
 
         Without a penalty the maximum likelihood coefficients of separable
         classes are infinite: the fitted ones only say where Newton's method
         stopped, and P(y = 0) is 0 or 1 at the training rows.
         """
-        raw = X @ part["coef"] + part["intercept"]
-        present = sample_weight > 0
-        positive, zero = raw[present & (crossed == 1)], raw[present & (crossed == 0)]
-        if positive.min() > zero.max():
+        extremes = list(
+            map_blocks(
+                functools.partial(
+                    _class_score_extremes, part["coef"], part["intercept"]
+                ),
+                blocks,
+            )
+        )
+        lowest_positive = min(low for low, _ in extremes)
+        highest_zero = max(high for _, high in extremes)
+        if lowest_positive > highest_zero:
             warnings.warn(
                 "The features separate the zero counts from the positive ones "
                 "perfectly: with alpha=0 the maximum likelihood coefficients of the "
@@ -654,27 +828,18 @@ class HurdleRegressor(AtomicSetParamsMixin, RegressorMixin, BaseEstimator):
                 stacklevel=5,
             )
 
-    def _fit_count_part(self, X, y, sample_weight, user_weights, offset):
-        n_features = X.shape[1]
-        if not isinstance(self.count_model, str):
-            estimator = clone(self.count_model)
-            kwargs = self._weight_kwargs(
-                estimator, "count_model", sample_weight, user_weights
-            )
-            estimator.fit(X, y, **kwargs)
-            return {"estimator": estimator}
+    def _fit_count_part(self, blocks, map_blocks, n_features):
         x0 = np.zeros(n_features + int(self.fit_intercept))
         if self.fit_intercept:
             # The null model: log of the mean count per unit of exposure.
-            exposure = np.ones_like(y) if offset is None else np.exp(offset)
-            x0[-1] = np.log((sample_weight @ y) / (sample_weight @ exposure))
+            total, exposure = sum(map_blocks(_count_exposure_sums, blocks))
+            x0[-1] = np.log(total / exposure)
         if self.count_model == "poisson":
             return self._newton(
                 _COUNT_FAMILIES["poisson"],
-                X,
-                y,
-                sample_weight,
-                offset,
+                blocks,
+                map_blocks,
+                n_features,
                 x0,
                 name="count part",
             )
@@ -684,24 +849,24 @@ class HurdleRegressor(AtomicSetParamsMixin, RegressorMixin, BaseEstimator):
             warnings.simplefilter("ignore", ConvergenceWarning)
             start = self._newton(
                 _COUNT_FAMILIES["poisson"],
-                X,
-                y,
-                sample_weight,
-                offset,
+                blocks,
+                map_blocks,
+                n_features,
                 x0,
                 name="count part (Poisson start)",
                 tol=max(self.tol, 1e-4),
             )
-        mu = np.exp(self._linear_predictor(X, start["params"], offset))
-        excess = sample_weight @ ((y - mu) ** 2 - mu)
-        theta0 = (sample_weight @ mu**2) / excess if excess > 0 else 1e3
+        moments = functools.partial(
+            _poisson_moment_sums, start["params"], self.fit_intercept
+        )
+        excess, mu_squares = sum(map_blocks(moments, blocks))
+        theta0 = mu_squares / excess if excess > 0 else 1e3
         x0 = np.append(start["params"], np.log(np.clip(theta0, 1e-2, 1e3)))
         part = self._newton(
             _COUNT_FAMILIES["negbin"],
-            X,
-            y,
-            sample_weight,
-            offset,
+            blocks,
+            map_blocks,
+            n_features,
             x0,
             name="count part",
         )
@@ -709,17 +874,20 @@ class HurdleRegressor(AtomicSetParamsMixin, RegressorMixin, BaseEstimator):
         part["theta"] = float(np.exp(part["params"][-1]))
         return part
 
-    def _linear_predictor(self, X, params, offset):
-        n_features = X.shape[1]
-        raw = X @ params[:n_features]
-        if self.fit_intercept:
-            raw = raw + params[n_features]
-        return raw if offset is None else raw + offset
-
     # -- prediction --------------------------------------------------------
 
     def _validate_predict(self, X, offset):
         check_is_fitted(self)
+        if any_dask(X, offset):
+            if offset is not None and self.count_model_ is not None:
+                raise ValueError(
+                    "offset is only supported by the built-in count parts; this "
+                    "model's count part is a custom regressor."
+                )
+            X = check_dask_X(self, X, reset=False, dtype=np.float64)
+            if offset is not None:
+                offset = check_dask_rows(offset, X, "offset")
+            return X, offset
         X = validate_data(self, X, reset=False, dtype=np.float64)
         if offset is not None:
             if self.count_model_ is not None:
@@ -785,8 +953,7 @@ class HurdleRegressor(AtomicSetParamsMixin, RegressorMixin, BaseEstimator):
             Predicted mean counts.
         """
         X, offset = self._validate_predict(X, offset)
-        _, log_p_positive = self._zero_log_proba(X)
-        return np.exp(log_p_positive) * self._truncated_mean(X, offset)
+        return _on_rows(self._mean, X, offset)
 
     def predict_zero_proba(self, X):
         """Predict P(y = 0 | x), the probability of a zero count.
@@ -805,8 +972,7 @@ class HurdleRegressor(AtomicSetParamsMixin, RegressorMixin, BaseEstimator):
             P(y = 0) for each sample.
         """
         X, _ = self._validate_predict(X, None)
-        log_p_zero, _ = self._zero_log_proba(X)
-        return np.exp(log_p_zero)
+        return _on_rows(self._zero_proba, X)
 
     def predict_truncated_mean(self, X, offset=None):
         """Predict E[y | y > 0, x], the mean of the zero-truncated count part.
@@ -826,7 +992,7 @@ class HurdleRegressor(AtomicSetParamsMixin, RegressorMixin, BaseEstimator):
             Conditional mean of the positive counts.
         """
         X, offset = self._validate_predict(X, offset)
-        return self._truncated_mean(X, offset)
+        return _on_rows(self._truncated_mean, X, offset)
 
     def predict_pmf(self, X, max_count=None, offset=None):
         """Predict the probabilities of the counts 0, 1, ..., ``max_count``.
@@ -856,6 +1022,18 @@ class HurdleRegressor(AtomicSetParamsMixin, RegressorMixin, BaseEstimator):
             )
         if max_count < 0:
             raise ValueError(f"max_count must be a non-negative int; got {max_count}.")
+        pmf = functools.partial(self._pmf, max_count=max_count)
+        return _on_rows(pmf, X, offset, n_columns=max_count + 1)
+
+    def _mean(self, X, offset):
+        _, log_p_positive = self._zero_log_proba(X)
+        return np.exp(log_p_positive) * self._truncated_mean(X, offset)
+
+    def _zero_proba(self, X):
+        log_p_zero, _ = self._zero_log_proba(X)
+        return np.exp(log_p_zero)
+
+    def _pmf(self, X, offset, *, max_count):
         log_p_zero, log_p_positive = self._zero_log_proba(X)
         counts = np.arange(1, max_count + 1, dtype=np.float64)
         raw = self._count_raw(X, offset)[:, None]

@@ -147,7 +147,29 @@ def _thread_pool(n_threads):
     return ThreadPoolExecutor(n_threads, thread_name_prefix="skbce-rows")
 
 
-class InMemoryRowPass:
+def add_in_order(results):
+    """Sum of the per-block reductions, in block order (deterministic)."""
+    total = results[0]
+    for result in results[1:]:
+        total = total + result
+    return total
+
+
+class RowPassShape:
+    """Shape properties shared by the data-pass backends (which hold ``X``)."""
+
+    @property
+    def n_rows(self):
+        """Number of rows of the data."""
+        return self.X.shape[0]
+
+    @property
+    def dtype(self):
+        """Floating dtype of the data and of the per-row state."""
+        return self.X.dtype
+
+
+class InMemoryRowPass(RowPassShape):
     """The data passes over in-memory data, block of rows by block of rows.
 
     Holds the data and the per-row state (logits of all labels, Hessian weights
@@ -232,21 +254,7 @@ class InMemoryRowPass:
 
     def _sum(self, function):
         """Sum over the blocks of the reductions ``function(i, rows)``."""
-        results = self._map(function)
-        total = results[0]
-        for result in results[1:]:
-            total = total + result
-        return total
-
-    @property
-    def n_rows(self):
-        """Number of rows of the data."""
-        return self.X.shape[0]
-
-    @property
-    def dtype(self):
-        """Floating dtype of the data and of the per-row state."""
-        return self.X.dtype
+        return add_in_order(self._map(function))
 
     def subsample(self, stride):
         """The same passes over every ``stride``-th row, weights times ``stride``.

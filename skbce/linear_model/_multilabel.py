@@ -1,5 +1,6 @@
 """MultiLabelLogisticClassifier: one sigmoid per label, all labels solved together."""
 
+import functools
 import warnings
 from numbers import Integral, Real
 
@@ -11,6 +12,14 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ..utils._dask import (
+    any_dask,
+    check_dask_rows,
+    check_dask_X,
+    is_dask_collection,
+    map_rows,
+    materialize,
+)
 from ..utils._sklearn_compat import (
     Interval,
     StrOptions,
@@ -23,6 +32,7 @@ from ..utils._validation import (
     restored_on_error,
 )
 from ._linear_loss import InMemoryRowPass, MultiLabelLinearLoss
+from ._linear_loss_dask import DaskRowPass
 from ._multilabel_solver import (
     DiagonalPreconditioner,
     GramPreconditioner,
@@ -33,6 +43,24 @@ from ._multilabel_solver import (
 )
 
 _FLOAT_DTYPES = [np.float64, np.float32]
+
+
+def _chunk_output(model, kind, X):
+    """Output ``kind`` of a fitted model on validated rows X (one chunk)."""
+    scores = model._scores(X)
+    if kind == "decision_function":
+        return scores
+    return getattr(model, f"_{kind}_from_scores")(scores)
+
+
+def _check_two_classes(classes, present):
+    """Refuse a 1-D y without two classes among the rows of positive weight."""
+    if classes.size != 2 or present.size != 2:
+        raise ValueError(
+            "A 1-D y needs samples of two classes with positive sample_weight, "
+            f"but the data contains only one class: {present.tolist()}. "
+            "For a label that may be constant, pass a 2-D indicator y."
+        )
 
 
 class MultiLabelLogisticClassifier(
@@ -247,6 +275,69 @@ class MultiLabelLogisticClassifier(
         names = None if label_names is None else np.asarray(label_names)
         return X, y, names
 
+    def _validate_fit(self, X, y, sample_weight):
+        """In-memory validation: X, the float 0/1 targets Y (n, L), weights, classes."""
+        X, y, names = self._validate_X_y(X, y, reset=True)
+        sample_weight = _check_sample_weight(
+            sample_weight, X, dtype=np.float64, ensure_non_negative=True
+        )
+        if y.ndim == 1:
+            classes = np.unique(y)
+            present = np.unique(y[sample_weight > 0])
+            _check_two_classes(classes, present)
+            Y = self._encode_binary(y, classes)
+            self._binary = True
+        else:
+            Y = y.astype(np.float64)
+            classes = names if names is not None else np.arange(Y.shape[1])
+            self._binary = False
+            self._label_dtype = y.dtype if y.dtype.kind in "biu" else np.dtype(int)
+        return X, Y, sample_weight, classes
+
+    def _validate_dask_fit(self, X, y, sample_weight):
+        """Chunk-wise validation of dask inputs (see :mod:`skbce.utils._dask`)."""
+        import dask
+        import dask.array as da
+
+        label_names = getattr(y, "columns", None)
+        X = check_dask_X(self, X, reset=True, dtype=_FLOAT_DTYPES)
+        ndim = len(getattr(y, "shape", ())) or np.ndim(y)
+        y = check_dask_rows(y, X, "y", dtype=None, ndim=min(max(ndim, 1), 2))
+        if sample_weight is None:
+            sample_weight = da.ones(X.shape[0], chunks=X.chunks[0])
+        else:
+            sample_weight = check_dask_rows(sample_weight, X, "sample_weight")
+        if y.ndim == 1:
+            classes, present, min_weight = dask.compute(
+                da.unique(y), da.unique(y[sample_weight > 0]), sample_weight.min()
+            )
+            if classes.size > 2:
+                raise ValueError(
+                    "Only binary classification is supported. The type of the "
+                    "target is multiclass. For several labels per sample pass a "
+                    "2-D 0/1 indicator matrix (e.g. from MultiLabelBinarizer)."
+                )
+            _check_two_classes(classes, present)
+            Y = (y == classes[1]).astype(np.float64)[:, None]
+            self._binary = True
+        else:
+            is_binary, min_weight = dask.compute(
+                da.isin(y, [0, 1]).all(), sample_weight.min()
+            )
+            if y.dtype.kind not in "biuf" or not is_binary:
+                raise ValueError(
+                    "A 2-D y must be a multi-label indicator matrix of 0/1 (or "
+                    "bool) values, one column per label."
+                )
+            Y = y.astype(np.float64)
+            names = None if label_names is None else np.asarray(label_names)
+            classes = names if names is not None else np.arange(Y.shape[1])
+            self._binary = False
+            self._label_dtype = y.dtype if y.dtype.kind in "biu" else np.dtype(int)
+        if min_weight < 0:
+            raise ValueError("Negative values in sample_weight are not allowed.")
+        return X, Y, sample_weight, classes
+
     def _check_hyperparameters(self, n_labels, dtype):
         """Per-label C as an array (L,), validated against the number of labels."""
         C = np.asarray(self.C, dtype=np.float64)
@@ -309,32 +400,21 @@ class MultiLabelLogisticClassifier(
             if self.warm_start and hasattr(self, "coef_")
             else None
         )
-        X, y, names = self._validate_X_y(X, y, reset=True)
-        sample_weight = _check_sample_weight(
-            sample_weight, X, dtype=np.float64, ensure_non_negative=True
-        )
-        if y.ndim == 1:
-            classes = np.unique(y)
-            present = np.unique(y[sample_weight > 0])
-            if classes.size != 2 or present.size != 2:
-                raise ValueError(
-                    "A 1-D y needs samples of two classes with positive sample_weight, "
-                    f"but the data contains only one class: {present.tolist()}. "
-                    "For a label that may be constant, pass a 2-D indicator y."
-                )
-            Y = self._encode_binary(y, classes)
-            self._binary = True
+        if any_dask(X, y, sample_weight):
+            X, Y, sample_weight, classes = self._validate_dask_fit(X, y, sample_weight)
         else:
-            Y = y.astype(np.float64)
-            classes = names if names is not None else np.arange(Y.shape[1])
-            self._binary = False
-            self._label_dtype = y.dtype if y.dtype.kind in "biu" else np.dtype(int)
+            X, Y, sample_weight, classes = self._validate_fit(X, y, sample_weight)
         n_labels = Y.shape[1]
         C, pos_weight = self._check_hyperparameters(n_labels, X.dtype)
-        total_weight = sample_weight.sum()
+        Y_target = Y
+        if self.label_smoothing:
+            Y_target = Y * (1 - self.label_smoothing) + self.label_smoothing / 2
+        # In memory these are NumPy results; on dask one pass computes them.
+        total_weight, positive, target_sums = materialize(
+            sample_weight.sum(), sample_weight @ Y, sample_weight @ Y_target
+        )
         if total_weight <= 0:
             raise ValueError("sample_weight sums to zero: nothing to fit.")
-        positive = sample_weight @ Y
         constant = (positive <= 0) | (positive >= total_weight)
         if isinstance(pos_weight, str):
             with np.errstate(divide="ignore", invalid="ignore"):
@@ -355,10 +435,7 @@ class MultiLabelLogisticClassifier(
             )
         n_features = X.shape[1]
         coef = np.zeros((n_labels, n_features + self.fit_intercept))
-        Y_target = Y
-        if self.label_smoothing:
-            Y_target = Y * (1 - self.label_smoothing) + self.label_smoothing / 2
-        mean_target = (sample_weight @ Y_target) / total_weight
+        mean_target = target_sums / total_weight
         pw = np.ones(n_labels) if pos_weight is None else pos_weight.astype(float)
         if self.fit_intercept:
             prevalence = np.where(
@@ -375,7 +452,8 @@ class MultiLabelLogisticClassifier(
             if self.fit_intercept:
                 coef[:, -1] = previous[1]
         solve = np.flatnonzero(~degenerate)
-        data = InMemoryRowPass(
+        row_pass = DaskRowPass if is_dask_collection(X) else InMemoryRowPass
+        data = row_pass(
             X,
             Y_target[:, solve].astype(X.dtype),
             sample_weight / total_weight,
@@ -627,10 +705,28 @@ class MultiLabelLogisticClassifier(
         scores : ndarray of shape (n_samples,) or (n_samples, n_labels)
             1-D for a binary target (positive class ``classes_[1]``).
         """
+        return self._output("decision_function", X)
+
+    def _output(self, kind, X):
+        """Validate X and return an output; lazily, chunk by chunk, for dask X."""
         check_is_fitted(self)
+        if is_dask_collection(X):
+            X = check_dask_X(self, X, reset=False, dtype=_FLOAT_DTYPES)
+            n_columns = None if self._binary else len(self.classes_)
+            if self._binary and kind in ("predict_proba", "predict_log_proba"):
+                n_columns = 2
+            dtype = X.dtype
+            if kind == "predict":
+                dtype = self.classes_.dtype if self._binary else self._label_dtype
+            output = functools.partial(_chunk_output, self, kind)
+            return map_rows(output, X, n_columns=n_columns, dtype=dtype)
         X = validate_data(
             self, X, accept_sparse=["csr", "csc"], dtype=_FLOAT_DTYPES, reset=False
         )
+        return _chunk_output(self, kind, X)
+
+    def _scores(self, X):
+        """Logits of validated X, 1-D for a binary target."""
         coef = self.coef_.astype(X.dtype, copy=False)
         scores = X @ coef.T
         scores = np.asarray(scores) + self.intercept_.astype(X.dtype, copy=False)
@@ -649,7 +745,10 @@ class MultiLabelLogisticClassifier(
         y_pred : ndarray of shape (n_samples,) or (n_samples, n_labels)
             Labels are on where their probability exceeds 1/2.
         """
-        positive = self.decision_function(X) > 0
+        return self._output("predict", X)
+
+    def _predict_from_scores(self, scores):
+        positive = scores > 0
         if self._binary:
             return self.classes_[positive.astype(int)]
         return positive.astype(self._label_dtype)
@@ -668,7 +767,9 @@ class MultiLabelLogisticClassifier(
             Binary target: the probabilities of ``classes_``. Multi-label target:
             the probability that each label is on.
         """
-        scores = self.decision_function(X)
+        return self._output("predict_proba", X)
+
+    def _predict_proba_from_scores(self, scores):
         if self._binary:
             return np.column_stack([expit(-scores), expit(scores)])
         return expit(scores)
@@ -686,7 +787,9 @@ class MultiLabelLogisticClassifier(
         log_proba : ndarray of shape (n_samples, 2) or (n_samples, n_labels)
             As :meth:`predict_proba`, in log space.
         """
-        scores = self.decision_function(X)
+        return self._output("predict_log_proba", X)
+
+    def _predict_log_proba_from_scores(self, scores):
         if self._binary:
             return np.column_stack([log_expit(-scores), log_expit(scores)])
         return log_expit(scores)

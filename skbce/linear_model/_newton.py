@@ -33,6 +33,7 @@ the upper-triangular second derivatives in row-major order
 (``(h_rr,)`` for k = 0, ``(h_rr, h_re, h_ee)`` for k = 1).
 """
 
+import functools
 import warnings
 from dataclasses import dataclass
 
@@ -128,6 +129,35 @@ def _sum_blocks(results, order):
     return tuple(sum(parts) for parts in zip(*results))
 
 
+def _serial_map(func, blocks, gather=True):
+    """The in-memory executor: apply ``func`` to every block in turn."""
+    return [func(block) for block in blocks]
+
+
+def _block_sums(family, params, fit_intercept, order, block):
+    """:func:`row_block_sums` of a block ``(X, y, sample_weight, offset)``."""
+    X, y, sample_weight, offset = block
+    return row_block_sums(
+        family,
+        params,
+        X,
+        y,
+        sample_weight,
+        offset,
+        fit_intercept=fit_intercept,
+        order=order,
+    )
+
+
+def _block_weight_sum(block):
+    return float(block[2].sum())
+
+
+def _prepare_block(prepare, block):
+    X, y, sample_weight, offset = block
+    return X, prepare(y), sample_weight, offset
+
+
 class LinearModelObjective:
     """Mean weighted row loss of a linear-predictor model plus an L2 penalty.
 
@@ -135,28 +165,39 @@ class LinearModelObjective:
     ----------
     family : object
         Per-row kernel (see the module docstring).
-    blocks : list of tuple
-        ``(X, y, sample_weight, offset)`` row blocks; one block for NumPy data.
+    blocks : list
+        ``(X, y, sample_weight, offset)`` row blocks: one block of arrays for
+        NumPy data; for dask data, one block per row chunk of delayed chunks.
     fit_intercept : bool
     alpha : float
         L2 penalty strength on ``coef`` only.
+    n_features : int, default=None
+        Number of columns of X; None reads it from the first block.
     map_blocks : callable, default=None
-        ``map_blocks(func, blocks)`` returning the iterable of per-block results;
-        the default maps serially. A distributed backend replaces it.
+        The executor ``map_blocks(func, blocks, gather=True)``: the list of
+        ``func(block)`` on the client (``gather=True``) or kept as new blocks
+        where the data live (``gather=False``). The default maps serially; the
+        dask backend (:func:`skbce.utils._dask.dask_map`) maps over row chunks
+        with the active scheduler. The functions it receives are module-level
+        partials, cheap to ship to workers.
     """
 
-    def __init__(self, family, blocks, *, fit_intercept, alpha, map_blocks=None):
+    def __init__(
+        self, family, blocks, *, fit_intercept, alpha, n_features=None, map_blocks=None
+    ):
         self.family = family
-        self.blocks = blocks
         self.fit_intercept = fit_intercept
         self.alpha = alpha
-        self.map_blocks = map_blocks
-        self.n_features = blocks[0][0].shape[1]
-        self.weight_sum = float(sum(b[2].sum() for b in blocks))
+        self.map_blocks = map_blocks or _serial_map
+        self.n_features = blocks[0][0].shape[1] if n_features is None else n_features
         # Per-block target preparation (e.g. distinct counts), done once per fit.
         prepare = getattr(family, "prepare_target", None)
         if prepare is not None:
-            self.blocks = [(X, prepare(y), w, off) for X, y, w, off in blocks]
+            blocks = self.map_blocks(
+                functools.partial(_prepare_block, prepare), blocks, gather=False
+            )
+        self.blocks = blocks
+        self.weight_sum = float(sum(self.map_blocks(_block_weight_sum, blocks)))
 
     @property
     def n_params(self):
@@ -164,22 +205,10 @@ class LinearModelObjective:
 
     def sums(self, params, order):
         """Weighted sums over all rows (no normalisation, no penalty)."""
-
-        def one(block):
-            X, y, w, offset = block
-            return row_block_sums(
-                self.family,
-                params,
-                X,
-                y,
-                w,
-                offset,
-                fit_intercept=self.fit_intercept,
-                order=order,
-            )
-
-        mapper = self.map_blocks or (lambda f, blocks: map(f, blocks))
-        return _sum_blocks(mapper(one, self.blocks), order)
+        func = functools.partial(
+            _block_sums, self.family, params, self.fit_intercept, order
+        )
+        return _sum_blocks(self.map_blocks(func, self.blocks), order)
 
     def __call__(self, params, order):
         """Objective (and gradient, Hessian for ``order=2``) at ``params``."""

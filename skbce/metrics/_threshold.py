@@ -28,6 +28,7 @@ import numpy as np
 from sklearn.exceptions import UndefinedMetricWarning
 from sklearn.utils import Bunch, check_array, check_consistent_length, column_or_1d
 
+from ..utils._dask import any_dask
 from ..utils._sklearn_compat import (
     Interval,
     StrOptions,
@@ -795,6 +796,22 @@ def _search_table(y_true, y_score, sample_weight, objective, groups=None, grid=N
 # ---------------------------------------------------------------------------
 
 
+def _positive_truth(y_true, pos_label):
+    """Boolean array of the positives of ``y_true`` (0/1, -1/1, bool or pos_label)."""
+    if pos_label is not None:
+        return y_true == pos_label
+    if y_true.dtype == bool:
+        return y_true
+    is_one = y_true == 1
+    if not ((y_true == 0) | is_one).all() and not ((y_true == -1) | is_one).all():
+        raise ValueError(
+            f"y_true takes values other than 0/1, -1/1 or booleans (e.g. "
+            f"{np.unique(y_true)[:5].tolist()}); pass pos_label= to name the "
+            "positive class."
+        )
+    return is_one
+
+
 def _validate_inputs(y_true, y_score, sample_weight, pos_label):
     """Return 2-D boolean truth, 2-D float scores and weights (or None)."""
     y_score = check_array(
@@ -810,17 +827,7 @@ def _validate_inputs(y_true, y_score, sample_weight, pos_label):
     check_consistent_length(y_true, y_score, sample_weight)
     if y_true.size == 0:
         raise ValueError("y_true is empty: a threshold needs at least one sample.")
-    if pos_label is not None:
-        y_true = y_true == pos_label
-    elif y_true.dtype != bool:
-        is_one = y_true == 1
-        if not ((y_true == 0) | is_one).all() and not ((y_true == -1) | is_one).all():
-            raise ValueError(
-                f"y_true takes values other than 0/1, -1/1 or booleans (e.g. "
-                f"{np.unique(y_true)[:5].tolist()}); pass pos_label= to name the "
-                "positive class."
-            )
-        y_true = is_one
+    y_true = _positive_truth(y_true, pos_label)
     if sample_weight is not None:
         sample_weight = _check_sample_weight(
             sample_weight, y_score, ensure_non_negative=True
@@ -969,7 +976,9 @@ def optimal_threshold(
         2-D 0/1 indicator matrix for multi-label problems.
     y_score : array-like of the shape of ``y_true``
         Scores, larger meaning more likely positive (probabilities or decision
-        function values). They must be finite.
+        function values). They must be finite. A dask array is searched on the
+        cluster without a global sort, with the same result, for the objectives
+        monotone in the counts (see :ref:`scaling`).
     objective : str, callable or ConstrainedObjective, default="f1"
         What to maximize, a function of the weighted confusion counts:
 
@@ -1049,9 +1058,7 @@ def optimal_threshold(
     >>> round(float(threshold), 3), round(float(cost), 3)
     (0.325, -0.167)
     """
-    objective, candidates, values, y_true, sample_weight = _search(
-        y_true,
-        y_score,
+    options = dict(
         objective=objective,
         beta=beta,
         fp_cost=fp_cost,
@@ -1062,6 +1069,13 @@ def optimal_threshold(
         thresholds=thresholds,
         sample_weight=sample_weight,
         pos_label=pos_label,
+    )
+    if any_dask(y_true, y_score, sample_weight):
+        from ._chunked_threshold import chunked_optimal_threshold
+
+        return chunked_optimal_threshold(y_true, y_score, **options)
+    objective, candidates, values, y_true, sample_weight = _search(
+        y_true, y_score, **options
     )
     rows, score = _select(objective, candidates, values, average, y_true, sample_weight)
     best = _decision_thresholds(candidates, rows)

@@ -8,6 +8,7 @@ module-level helpers run through ``Parallel``. The search itself is the exact
 sweep of :mod:`skbce.metrics`, for all labels at once.
 """
 
+import functools
 import warnings
 from numbers import Integral, Real
 
@@ -41,6 +42,14 @@ from ..metrics._threshold import (
     _resolve_objective,
     _search_table,
     _select,
+    optimal_threshold,
+)
+from ..utils._dask import (
+    any_dask,
+    check_dask_rows,
+    check_row_chunks,
+    is_dask_collection,
+    map_rows,
 )
 from ..utils._sklearn_compat import (
     HasMethods,
@@ -87,6 +96,19 @@ def _response_method(estimator, response_method):
         "threshold of a classifier is tuned on its scores, so wrap a classifier "
         "that outputs probabilities or decision values."
     )
+
+
+def _dask_rows(X):
+    """A dask X as a dask array of whole rows with known row chunks."""
+    if not is_dask_collection(X):
+        raise ValueError(
+            "Some inputs are dask collections but X is not; pass X as a dask "
+            "array or DataFrame too (or compute the other inputs)."
+        )
+    if hasattr(X, "to_dask_array"):
+        X = X.to_dask_array(lengths=True)
+    check_row_chunks(X, "X")
+    return X.rechunk({1: -1}) if X.numblocks[1] != 1 else X
 
 
 def _positive_scores(estimator, X, method, multilabel):
@@ -297,6 +319,9 @@ class BaseThresholdClassifier(
         self : object
             The fitted classifier.
         """
+        if any_dask(X, y, sample_weight):
+            self._fit_dask(X, y, sample_weight, groups, **params)
+            return self
         check_no_label_sets(y)
         X, y = indexable(X, y)
         if _num_samples(X) == 0:
@@ -332,6 +357,19 @@ class BaseThresholdClassifier(
             self.feature_names_in_ = self.estimator_.feature_names_in_
         return self
 
+    def _fit_dask(self, X, y, sample_weight, groups, **params):
+        raise ValueError(
+            f"{type(self).__name__} does not fit on dask collections; compute "
+            "them first (.compute())."
+        )
+
+    def _on_rows(self, method, X, n_columns=None, dtype=np.float64):
+        """``method(X)``, chunk by chunk and lazily when X is a dask array."""
+        if not is_dask_collection(X):
+            return method(X)
+        X = _dask_rows(X)
+        return map_rows(method, X, n_columns=n_columns, dtype=dtype)
+
     @property
     def _multilabel(self):
         return np.ndim(self.best_threshold_) == 1
@@ -357,6 +395,11 @@ class BaseThresholdClassifier(
             Class labels for binary problems, a 0/1 indicator matrix for
             multi-label ones.
         """
+        if is_dask_collection(X):
+            check_is_fitted(self, "estimator_")
+            n_labels = np.size(self.best_threshold_) if self._multilabel else None
+            dtype = np.int64 if self._multilabel else self.classes_.dtype
+            return self._on_rows(self.predict, X, n_labels, dtype)
         positive = self._scores(X) >= np.atleast_1d(self.best_threshold_)
         if self._multilabel:
             return positive.astype(np.int64)
@@ -377,7 +420,7 @@ class BaseThresholdClassifier(
             The output of ``estimator_.predict_proba``.
         """
         check_is_fitted(self, "estimator_")
-        return self.estimator_.predict_proba(X)
+        return self._on_rows(self.estimator_.predict_proba, X, len(self.classes_))
 
     @available_if(_estimator_has("predict_log_proba"))
     def predict_log_proba(self, X):
@@ -394,7 +437,7 @@ class BaseThresholdClassifier(
             The output of ``estimator_.predict_log_proba``.
         """
         check_is_fitted(self, "estimator_")
-        return self.estimator_.predict_log_proba(X)
+        return self._on_rows(self.estimator_.predict_log_proba, X, len(self.classes_))
 
     @available_if(_estimator_has("decision_function"))
     def decision_function(self, X):
@@ -411,7 +454,8 @@ class BaseThresholdClassifier(
             The output of ``estimator_.decision_function``.
         """
         check_is_fitted(self, "estimator_")
-        return self.estimator_.decision_function(X)
+        n_columns = len(self.classes_) if self._multilabel else None
+        return self._on_rows(self.estimator_.decision_function, X, n_columns)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -478,6 +522,9 @@ class OptimalThresholdClassifier(BaseThresholdClassifier):
         - a splitter or an iterable of (train, test) index pairs;
         - ``"prefit"``: ``estimator`` is already fitted and the data passed to
           ``fit`` is a separate validation set (requires ``refit=False``).
+          The only choice for dask collections: the scores are computed chunk
+          by chunk on the cluster and the thresholds found by the exact chunked
+          search of :func:`skbce.metrics.optimal_threshold`.
 
     refit : bool, default=True
         Refit ``estimator`` on all the data once the thresholds are found. With a
@@ -517,6 +564,7 @@ class OptimalThresholdClassifier(BaseThresholdClassifier):
         objective (also for ``average="micro"`` or ``"samples"``, whose joint
         optimum ``best_score_`` reports). The thresholds are the distinct
         held-out scores, after ``+inf``, or the grid of ``thresholds``.
+        None after a fit on dask collections, whose search keeps no curve.
 
     response_method_ : str
         The method of ``estimator_`` whose scores are thresholded.
@@ -651,6 +699,66 @@ class OptimalThresholdClassifier(BaseThresholdClassifier):
                     stacklevel=4,
                 )
         return fit_params, {} if groups is None else {"groups": groups}
+
+    def _fit_dask(self, X, y, sample_weight, groups, **params):
+        """cv="prefit" on dask data: lazy scores, exact chunked threshold search."""
+        if self.cv != "prefit" or params or groups is not None:
+            raise ValueError(
+                "On dask collections OptimalThresholdClassifier tunes the "
+                "thresholds of a fitted estimator only: use cv='prefit' and "
+                "refit=False with an estimator fitted beforehand (no fit "
+                "parameters, no groups), or compute the data first."
+            )
+        self._check_cv(None, False)
+        import dask.array as da
+
+        method = _response_method(self.estimator, self.response_method)
+        X = _dask_rows(X)
+        y = check_dask_rows(y, X, "y", dtype=None, ndim=getattr(y, "ndim", 1))
+        multilabel = y.ndim == 2
+        if multilabel:
+            classes = np.arange(y.shape[1])
+            y_true = y == 1
+        else:
+            classes = np.unique(da.unique(y).compute())
+            if classes.size != 2 or not np.array_equal(
+                self.estimator.classes_, classes
+            ):
+                raise ValueError(
+                    f"y must be binary with the classes of the prefit estimator "
+                    f"{self.estimator.classes_}; its classes are {classes}."
+                )
+            y_true = y == classes[1]
+        scores = map_rows(
+            functools.partial(
+                _positive_scores,
+                self.estimator,
+                method=method,
+                multilabel=multilabel,
+            ),
+            X,
+            n_columns=len(classes) if multilabel else 1,
+        )
+        best, best_score = optimal_threshold(
+            y_true if multilabel else y_true[:, None],
+            scores,
+            objective=self.objective,
+            beta=self.beta,
+            fp_cost=self.fp_cost,
+            fn_cost=self.fn_cost,
+            average=self.average,
+            thresholds=self.thresholds,
+            sample_weight=sample_weight,
+        )
+        self.classes_ = classes
+        self.estimator_ = self.estimator
+        self.response_method_ = method
+        self.best_score_ = best_score
+        self.best_threshold_ = best.astype(np.float64) if multilabel else float(best[0])
+        self.cv_results_ = None
+        for name in ("n_features_in_", "feature_names_in_"):
+            if hasattr(self.estimator, name):
+                setattr(self, name, getattr(self.estimator, name))
 
     def _fit(self, X, y, sample_weight, groups, **params):
         objective = _resolve_objective(

@@ -148,7 +148,7 @@ def all_displays():
     --------
     >>> from skbce.utils.discovery import all_displays
     >>> [name for name, _ in all_displays()]
-    ['RootogramDisplay']
+    ['RootogramDisplay', 'ThresholdCurveDisplay']
     """
     return [
         (name, cls)
