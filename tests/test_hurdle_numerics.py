@@ -176,3 +176,13 @@ def test_hurdle_huge_feature_scale_predicts_as_unscaled():
         warnings.simplefilter("error", RuntimeWarning)
         scaled = HurdleRegressor().fit(X * 1e30, y)
     assert_allclose(scaled.predict(X * 1e30), reference.predict(X), rtol=1e-6)
+
+
+def test_hurdle_separation_warning_over_dask_chunks():
+    """Check that the separation check also runs over the chunks of dask input."""
+    da = pytest.importorskip("dask.array")
+    y = np.where(X[:, 0] > 0, RNG.poisson(3, N) + 1, 0)
+    with pytest.warns(ConvergenceWarning, match="separate the zero counts"):
+        HurdleRegressor().fit(
+            da.from_array(X, chunks=(100, 2)), da.from_array(y, chunks=100)
+        )
