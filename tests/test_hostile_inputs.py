@@ -565,3 +565,37 @@ def test_multilabel_rejects_per_label_parameters_of_wrong_length():
         MultiLabelLogisticClassifier(C=[1.0, 2.0]).fit(X, Y_MULTI)
     with pytest.raises(ValueError, match=r"pos_weight must be .* per label \(3\)"):
         MultiLabelLogisticClassifier(pos_weight=[1.0, 2.0]).fit(X, Y_MULTI)
+
+
+# ---------------------------------------------------------------------------
+# Displays
+# ---------------------------------------------------------------------------
+
+
+def test_rootogram_display_rejects_bad_counts_and_lengths(pyplot):
+    """Check that the rootogram refuses bad counts and X/y of different lengths.
+
+    Bug found by the sweep: a y shorter than X was reported as a wrong shape of
+    the estimator's predict_pmf output instead of a length mismatch.
+    """
+    from skbce.display import RootogramDisplay
+
+    with pytest.raises(NotFittedError):
+        RootogramDisplay.from_estimator(HurdleRegressor(), X, COUNTS)
+    model = HurdleRegressor().fit(X, COUNTS)
+    with pytest.raises(ValueError, match="non-negative integer counts; .* -1"):
+        RootogramDisplay.from_estimator(model, X, np.append(COUNTS[:-1], -1))
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        RootogramDisplay.from_estimator(model, X, COUNTS[:-1])
+
+
+def test_threshold_curve_display_rejects_hostile_input(pyplot):
+    """Check that the threshold display validates as the threshold search does."""
+    from skbce.display import ThresholdCurveDisplay
+
+    with pytest.raises(NotFittedError):
+        ThresholdCurveDisplay.from_estimator(LogisticRegression(), X, LABELS)
+    with pytest.raises(ValueError, match="Input y_score contains NaN"):
+        ThresholdCurveDisplay.from_predictions(LABELS, np.full(40, np.nan))
+    with pytest.raises(ValueError, match="MultiLabelBinarizer"):
+        ThresholdCurveDisplay.from_predictions(LABEL_SETS, SCORES)
