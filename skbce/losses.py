@@ -16,6 +16,7 @@ from scipy.special import expit, log_expit
 from sklearn.utils import check_array, check_consistent_length
 
 from ._loss import _binary
+from .utils import _validation
 from .utils._sklearn_compat import Interval, Options, StrOptions, validate_params
 
 __all__ = [
@@ -34,6 +35,7 @@ _FLOAT_DTYPES = (np.float64, np.float32)
 
 def _as_float_array(x, name, ensure_2d=False):
     """Validate ``x`` as a finite 1-D or 2-D float array, keeping float32."""
+    _validation.check_no_label_sets(x, name)
     x = check_array(
         x,
         dtype=_FLOAT_DTYPES,

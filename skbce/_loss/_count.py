@@ -255,9 +255,10 @@ def _nb_digammas(y, theta, order):
     p1 = 0.5 * power_diff(2)
     for k, b in _BERNOULLI:
         p1 = p1 + b * power_diff(k + 1)
-    direct_p1 = (
-        polygamma(1, y + theta) - polygamma(1, theta) + y / (theta * (theta + y))
-    )
+    with np.errstate(over="ignore"):  # overflows only where the series is used
+        direct_p1 = (
+            polygamma(1, y + theta) - polygamma(1, theta) + y / (theta * (theta + y))
+        )
     return p0, np.where(big, p1, direct_p1)
 
 
@@ -354,7 +355,7 @@ def ztnb_derivatives(y, raw, log_theta, order=2):
     resid = y - mean
     theta_y = theta + y
     theta_mu = theta + mu
-    theta_a = theta * (p0 + y * (mu - y) / (theta_y * theta_mu))
+    theta_a = theta * p0 + y * (mu - y) / ((theta_y / theta) * theta_mu)
     l_eta = one_minus_q * resid
     l_tau = theta_a - theta_f * (1 + s)
     if order == 1:
@@ -364,10 +365,15 @@ def ztnb_derivatives(y, raw, log_theta, order=2):
         one_minus_r + r * theta_f / a
     )
     l_eta_tau = q * one_minus_q * resid + one_minus_q * mu * s1 * theta_f
+    # theta^2 B, arranged so that no intermediate overflows for huge theta
+    # (theta^2 and theta^3 overflow above 1e102; the terms themselves tend to 0).
     l_tau_tau = (
         theta_a
-        + theta**2 * p1[0]
-        + theta * y * (theta * y - 2 * theta * mu - mu * mu) / (theta_y * theta_mu**2)
+        + theta * (theta * p1[0])
+        + y
+        * ((y - 2 * mu) - mu * (mu / theta))
+        / ((theta_y / theta) * theta_mu)
+        * (theta / theta_mu)
         - (theta_f - theta * q * q) * (1 + s)
         + s1 * theta_f**2
     )

@@ -50,6 +50,11 @@ from ..utils._sklearn_compat import (
     _fit_context,
     _safe_indexing,
 )
+from ..utils._validation import (
+    AtomicSetParamsMixin,
+    check_no_label_sets,
+    unchanged_on_error,
+)
 from ._metrics import expected_calibration_error
 
 
@@ -178,7 +183,9 @@ def _per_label_bce(y, logits):
     return _binary.loss(y, logits).mean(axis=0)
 
 
-class TemperatureScaledClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
+class TemperatureScaledClassifier(
+    AtomicSetParamsMixin, MetaEstimatorMixin, ClassifierMixin, BaseEstimator
+):
     """Calibrate a binary or multi-label classifier by per-label temperature scaling.
 
     The logits ``z_k`` of the wrapped classifier (its ``decision_function``, or the
@@ -347,6 +354,7 @@ class TemperatureScaledClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstim
         # The estimator's parameters are validated by its own fit.
         prefer_skip_nested_validation=False
     )
+    @unchanged_on_error
     def fit(self, X, y):
         """Fit the classifier and learn the temperatures from out-of-fold logits.
 
@@ -370,6 +378,7 @@ class TemperatureScaledClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstim
                 f"{type(self).__name__} requires y to be passed, but the target y "
                 "is None."
             )
+        check_no_label_sets(y)
         X, y = indexable(X, y)
         _check_2d(X)
         validate_data(self, X, skip_check_array=True)
@@ -458,6 +467,8 @@ class TemperatureScaledClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstim
         self.ece_after_ = per_target(expected_calibration_error(y_2d, expit(scaled)))
         self.n_iter_ = n_iter
         self._multilabel = multilabel
+        # The scores the temperatures were fitted on, whatever set_params does.
+        self._response_method = self.response_method
         return self
 
     def decision_function(self, X):
@@ -477,7 +488,7 @@ class TemperatureScaledClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstim
         _check_2d(X)
         validate_data(self, X, skip_check_array=True, reset=False)
         logits = _response_logits(
-            self.estimator_, X, self.response_method, self._multilabel
+            self.estimator_, X, self._response_method, self._multilabel
         )
         return logits / self.temperature_
 

@@ -19,7 +19,7 @@ def _check_counts(y_true):
     if (y_true < 0).any() or (y_true != np.floor(y_true)).any():
         raise ValueError(
             "y_true must hold non-negative integer counts; got values such as "
-            f"{y_true[(y_true < 0) | (y_true != np.floor(y_true))][0]!r}."
+            f"{y_true[(y_true < 0) | (y_true != np.floor(y_true))][0].item()!r}."
         )
     return y_true
 
@@ -301,6 +301,7 @@ class RootogramDisplay:
                 "each count. Use from_predictions with probabilities you compute."
             )
         y = _check_counts(y)
+        check_consistent_length(X, y)
         if max_count is None:
             max_count = int(y.max())
         elif (

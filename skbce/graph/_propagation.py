@@ -65,6 +65,7 @@ from ..utils._sklearn_compat import (
     _check_feature_names_in,
     _fit_context,
 )
+from ..utils._validation import AtomicSetParamsMixin, unchanged_on_error
 
 _FLOAT_DTYPES = (np.float64, np.float32)
 
@@ -134,7 +135,7 @@ def _propagate(operator, features, n_hops, hops, rows=None):
     return out
 
 
-class GraphPropagator(TransformerMixin, BaseEstimator):
+class GraphPropagator(AtomicSetParamsMixin, TransformerMixin, BaseEstimator):
     """Node features aggregated over 0..K hops of a graph, for node classification.
 
     For each node the transformer returns its own features and the averages of
@@ -328,6 +329,7 @@ class GraphPropagator(TransformerMixin, BaseEstimator):
             )
 
     @_fit_context(prefer_skip_nested_validation=True)
+    @unchanged_on_error
     def fit(self, X, y=None):
         """Check the graph and the input; the propagation itself needs no fitting.
 
@@ -373,6 +375,11 @@ class GraphPropagator(TransformerMixin, BaseEstimator):
         self.operator_ = operator
         self._node_features = node_features
         self._node_feature_names = names
+        # transform follows the fitted settings, not later set_params calls.
+        self._fitted_params = {
+            name: getattr(self, name)
+            for name in ("n_hops", "normalization", "self_loops", "hops")
+        }
         return self
 
     def transform(self, X):
@@ -399,18 +406,19 @@ class GraphPropagator(TransformerMixin, BaseEstimator):
             rows = None
             features = validate_data(self, X, dtype=_FLOAT_DTYPES, reset=False)
             self._check_n_rows(features, self.n_nodes_)
+        params = self._fitted_params
         operator = self.operator_
         if operator is None:  # no graph: every row is an isolated node
             n_rows = features.shape[0]
             operator = _normalized_adjacency(
                 sp.csr_array((n_rows, n_rows)),
-                self.normalization,
-                self.self_loops,
+                params["normalization"],
+                params["self_loops"],
                 features.dtype,
             )
         elif operator.dtype != features.dtype:
             operator = operator.astype(features.dtype)
-        return _propagate(operator, features, self.n_hops, self.hops, rows)
+        return _propagate(operator, features, params["n_hops"], params["hops"], rows)
 
     def get_feature_names_out(self, input_features=None):
         """Get the names of the output columns: ``hop<k>_<feature name>``.
@@ -433,7 +441,8 @@ class GraphPropagator(TransformerMixin, BaseEstimator):
             names = self._node_feature_names
         else:
             names = _check_feature_names_in(self, input_features)
-        hop_range = range(self.n_hops + 1) if self.hops == "all" else [self.n_hops]
+        n_hops, hops = self._fitted_params["n_hops"], self._fitted_params["hops"]
+        hop_range = range(n_hops + 1) if hops == "all" else [n_hops]
         return np.asarray(
             [f"hop{hop}_{name}" for hop in hop_range for name in names], dtype=object
         )

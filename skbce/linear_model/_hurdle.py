@@ -49,6 +49,7 @@ from ..utils._sklearn_compat import (
     _check_sample_weight,
     _fit_context,
 )
+from ..utils._validation import AtomicSetParamsMixin, restored_on_error
 from ._newton import LinearModelObjective, _serial_map, newton_solve
 
 # ---------------------------------------------------------------------------
@@ -110,6 +111,24 @@ class _ZTNegBinFamily:
 
 
 _COUNT_FAMILIES = {"poisson": _ZTPoissonFamily(), "negbin": _ZTNegBinFamily()}
+
+
+def _check_numeric_target(y):
+    """Refuse a target that is not made of numbers, before it reaches NumPy."""
+    values = np.asarray(y)
+    if values.dtype.kind in "biufc":  # complex: refused by validate_data
+        return
+    if values.dtype.kind == "O":
+        try:
+            values.astype(np.float64)
+            return
+        except (TypeError, ValueError):
+            pass
+    raise ValueError(
+        "HurdleRegressor requires y to hold non-negative counts (numbers); got "
+        f"values of dtype {values.dtype} that are not numbers. Encode the target "
+        "as numbers, e.g. with pandas.to_numeric(y)."
+    )
 
 
 class NoZerosWarning(UserWarning):
@@ -275,6 +294,17 @@ def _count_part_block(columns, block):
     )
 
 
+def _class_score_extremes(coef, intercept, block):
+    """``(lowest score of a positive count, highest score of a zero)`` of a block."""
+    X, crossed, sample_weight, _ = block
+    raw = X @ coef + intercept
+    present = sample_weight > 0
+    return (
+        np.min(raw[present & (crossed == 1)], initial=np.inf),
+        np.max(raw[present & (crossed == 0)], initial=-np.inf),
+    )
+
+
 def _count_exposure_sums(block):
     """``[sum w * y, sum w * exposure]`` of a count-part block."""
     _, y, sample_weight, offset = block
@@ -307,7 +337,7 @@ def _on_rows(func, X, *row_args, n_columns=None):
 # ---------------------------------------------------------------------------
 
 
-class HurdleRegressor(RegressorMixin, BaseEstimator):
+class HurdleRegressor(AtomicSetParamsMixin, RegressorMixin, BaseEstimator):
     """Hurdle regression for counts: a binary part for zeros, a truncated count part.
 
     The binary (zero hurdle) part models whether the count crosses zero,
@@ -484,31 +514,6 @@ class HurdleRegressor(RegressorMixin, BaseEstimator):
         tags.target_tags.positive_only = True
         return tags
 
-    def set_params(self, **params):
-        """Set the parameters of this estimator, checking every name first.
-
-        Unlike the base implementation, an unknown name raises before any
-        parameter is changed, so a failed call leaves the estimator as it was.
-
-        Parameters
-        ----------
-        **params : dict
-            Estimator parameters.
-
-        Returns
-        -------
-        self : HurdleRegressor
-            This estimator.
-        """
-        valid = self.get_params(deep=True)
-        unknown = sorted(key for key in params if key not in valid)
-        if unknown:
-            raise ValueError(
-                f"Invalid parameter(s) {unknown} for estimator {type(self).__name__}. "
-                f"Valid parameters are: {sorted(valid)}."
-            )
-        return super().set_params(**params)
-
     # -- fit ---------------------------------------------------------------
 
     @_fit_context(prefer_skip_nested_validation=False)
@@ -538,19 +543,15 @@ class HurdleRegressor(RegressorMixin, BaseEstimator):
         self : HurdleRegressor
             The fitted estimator.
         """
-        state = dict(self.__dict__)
-        try:
+        with restored_on_error(self):
             return self._fit(X, y, sample_weight, offset)
-        except BaseException:
-            self.__dict__.clear()
-            self.__dict__.update(state)
-            raise
 
     def _fit(self, X, y, sample_weight, offset):
         user_weights = sample_weight is not None
         if any_dask(X, y, sample_weight, offset):
             blocks, map_blocks = self._validate_dask_fit(X, y, sample_weight, offset)
         else:
+            _check_numeric_target(y)
             X, y = validate_data(self, X, y, dtype=np.float64, y_numeric=True)
             sample_weight = _check_sample_weight(
                 sample_weight, X, dtype=np.float64, ensure_non_negative=True
@@ -790,9 +791,42 @@ class HurdleRegressor(RegressorMixin, BaseEstimator):
         x0 = np.zeros(n_features + int(self.fit_intercept))
         if self.fit_intercept:
             x0[-1] = link.link(stats.positive_weight / stats.weight_sum)
-        return self._newton(
+        part = self._newton(
             _BinaryFamily(link), blocks, map_blocks, n_features, x0, name="zero part"
         )
+        if self.alpha == 0:
+            self._warn_if_separated(blocks, map_blocks, part)
+        return part
+
+    @staticmethod
+    def _warn_if_separated(blocks, map_blocks, part):
+        """Warn when the fitted zero part separates zeros from positive counts.
+
+        Without a penalty the maximum likelihood coefficients of separable
+        classes are infinite: the fitted ones only say where Newton's method
+        stopped, and P(y = 0) is 0 or 1 at the training rows.
+        """
+        extremes = list(
+            map_blocks(
+                functools.partial(
+                    _class_score_extremes, part["coef"], part["intercept"]
+                ),
+                blocks,
+            )
+        )
+        lowest_positive = min(low for low, _ in extremes)
+        highest_zero = max(high for _, high in extremes)
+        if lowest_positive > highest_zero:
+            warnings.warn(
+                "The features separate the zero counts from the positive ones "
+                "perfectly: with alpha=0 the maximum likelihood coefficients of the "
+                "zero part are infinite and the fitted ones (max |coef| = "
+                f"{np.max(np.abs(part['coef']), initial=0.0):.3g}) only reflect "
+                "where Newton's method stopped. Set alpha > 0 (an L2 penalty) for "
+                "finite coefficients, or drop the separating features.",
+                ConvergenceWarning,
+                stacklevel=5,
+            )
 
     def _fit_count_part(self, blocks, map_blocks, n_features):
         x0 = np.zeros(n_features + int(self.fit_intercept))

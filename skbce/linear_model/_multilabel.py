@@ -2,7 +2,6 @@
 
 import functools
 import warnings
-from contextlib import contextmanager
 from numbers import Integral, Real
 
 import numpy as np
@@ -27,6 +26,11 @@ from ..utils._sklearn_compat import (
     _check_sample_weight,
     _fit_context,
 )
+from ..utils._validation import (
+    AtomicSetParamsMixin,
+    check_no_label_sets,
+    restored_on_error,
+)
 from ._linear_loss import InMemoryRowPass, MultiLabelLinearLoss
 from ._linear_loss_dask import DaskRowPass
 from ._multilabel_solver import (
@@ -39,18 +43,6 @@ from ._multilabel_solver import (
 )
 
 _FLOAT_DTYPES = [np.float64, np.float32]
-
-
-@contextmanager
-def _unchanged_on_error(estimator):
-    """Restore the estimator's attributes if the block raises."""
-    saved = dict(estimator.__dict__)
-    try:
-        yield
-    except BaseException:
-        estimator.__dict__.clear()
-        estimator.__dict__.update(saved)
-        raise
 
 
 def _chunk_output(model, kind, X):
@@ -71,7 +63,9 @@ def _check_two_classes(classes, present):
         )
 
 
-class MultiLabelLogisticClassifier(ClassifierMixin, BaseEstimator):
+class MultiLabelLogisticClassifier(
+    AtomicSetParamsMixin, ClassifierMixin, BaseEstimator
+):
     r"""Multi-label (and binary) logistic regression, all labels solved jointly.
 
     One independent sigmoid output per label, trained on the sum over labels of
@@ -239,6 +233,7 @@ class MultiLabelLogisticClassifier(ClassifierMixin, BaseEstimator):
 
     def _validate_X_y(self, X, y, reset):
         """Validate X and y; return X, the 0/1 indicator Y, classes, label info."""
+        check_no_label_sets(y)
         label_names = getattr(y, "columns", None)
         X, y = validate_data(
             self,
@@ -396,7 +391,7 @@ class MultiLabelLogisticClassifier(ClassifierMixin, BaseEstimator):
         self : object
             The fitted estimator.
         """
-        with _unchanged_on_error(self):
+        with restored_on_error(self):
             return self._fit(X, y, sample_weight)
 
     def _fit(self, X, y, sample_weight):
@@ -490,22 +485,6 @@ class MultiLabelLogisticClassifier(ClassifierMixin, BaseEstimator):
         self.n_samples_seen_ = float(total_weight)
         self._online = None
         return self
-
-    def set_params(self, **params):
-        """Set the parameters of this estimator; all or none of them.
-
-        Parameters
-        ----------
-        **params : dict
-            Estimator parameters.
-
-        Returns
-        -------
-        self : object
-            The estimator.
-        """
-        with _unchanged_on_error(self):
-            return super().set_params(**params)
 
     def _solve(self, objective, coef, warm):
         """Run the chosen solver; return coef, iterations, convergence per label."""
@@ -621,7 +600,7 @@ class MultiLabelLogisticClassifier(ClassifierMixin, BaseEstimator):
         self : object
             The updated estimator.
         """
-        with _unchanged_on_error(self):
+        with restored_on_error(self):
             return self._partial_fit(X, y, sample_weight, classes)
 
     def _partial_fit(self, X, y, sample_weight, classes):
@@ -659,7 +638,7 @@ class MultiLabelLogisticClassifier(ClassifierMixin, BaseEstimator):
             if unknown.size:
                 raise ValueError(
                     f"y holds classes {unknown.tolist()} not in classes "
-                    f"{list(classes)}."
+                    f"{classes.tolist()} (given on the first call to partial_fit)."
                 )
             Y = self._encode_binary(y, classes)
         else:

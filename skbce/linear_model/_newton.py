@@ -300,7 +300,8 @@ def newton_solve(fun, x0, *, tol=1e-8, max_iter=100, armijo=1e-4, name="Newton")
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             # A trial point far out may overflow; the search then backtracks.
             trial = fun(x + step, 2)  # the full step usually succeeds: one pass
-        accepted = np.isfinite(trial[0]) and (
+        # A point whose gradient or Hessian overflowed cannot be stepped from.
+        accepted = all(np.isfinite(part).all() for part in trial) and (
             trial[0] <= value + armijo * slope + slack
             # Near the optimum the objective changes below its rounding noise;
             # there a full step that shrinks the gradient is taken on its gradient.

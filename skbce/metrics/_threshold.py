@@ -35,6 +35,7 @@ from ..utils._sklearn_compat import (
     _check_sample_weight,
     validate_params,
 )
+from ..utils._validation import check_no_label_sets
 
 __all__ = [
     "ConstrainedObjective",
@@ -816,6 +817,7 @@ def _validate_inputs(y_true, y_score, sample_weight, pos_label):
     y_score = check_array(
         y_score, dtype=_FLOAT_DTYPES, ensure_2d=False, input_name="y_score"
     )
+    check_no_label_sets(y_true, "y_true")
     y_true = np.asarray(y_true)
     if y_true.ndim not in (1, 2) or y_true.shape != y_score.shape:
         raise ValueError(
@@ -827,7 +829,9 @@ def _validate_inputs(y_true, y_score, sample_weight, pos_label):
         raise ValueError("y_true is empty: a threshold needs at least one sample.")
     y_true = _positive_truth(y_true, pos_label)
     if sample_weight is not None:
-        sample_weight = _check_sample_weight(sample_weight, y_score)
+        sample_weight = _check_sample_weight(
+            sample_weight, y_score, ensure_non_negative=True
+        )
         if y_score.dtype == np.float32:
             sample_weight = sample_weight.astype(np.float64)
     if y_score.ndim == 1:

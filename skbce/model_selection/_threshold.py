@@ -62,6 +62,7 @@ from ..utils._sklearn_compat import (
     _num_samples,
     _safe_indexing,
 )
+from ..utils._validation import AtomicSetParamsMixin, check_no_label_sets
 
 __all__ = ["OptimalThresholdClassifier"]
 
@@ -247,7 +248,9 @@ def _tune_thresholds(
     return best, best_score, results
 
 
-class BaseThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
+class BaseThresholdClassifier(
+    AtomicSetParamsMixin, ClassifierMixin, MetaEstimatorMixin, BaseEstimator
+):
     """Base class of classifiers that set their decision thresholds.
 
     It validates the target in ``fit`` (binary or multi-label indicator) before
@@ -319,6 +322,7 @@ class BaseThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator
         if any_dask(X, y, sample_weight):
             self._fit_dask(X, y, sample_weight, groups, **params)
             return self
+        check_no_label_sets(y)
         X, y = indexable(X, y)
         if _num_samples(X) == 0:
             raise ValueError("Found array with 0 sample(s); fit needs samples.")
@@ -337,11 +341,16 @@ class BaseThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator
                     "y has 1 class: a decision threshold separates two classes."
                 )
         if sample_weight is not None:
-            sample_weight = _check_sample_weight(sample_weight, X)
+            sample_weight = _check_sample_weight(
+                sample_weight, X, ensure_non_negative=True
+            )
         if groups is not None:
             groups = column_or_1d(groups)
             check_consistent_length(X, groups)
         self._fit(X, y, sample_weight, groups, **params)
+        # No stale input description from an earlier fit on other data.
+        self.__dict__.pop("n_features_in_", None)
+        self.__dict__.pop("feature_names_in_", None)
         if hasattr(self.estimator_, "n_features_in_"):
             self.n_features_in_ = self.estimator_.n_features_in_
         if hasattr(self.estimator_, "feature_names_in_"):
