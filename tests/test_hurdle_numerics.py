@@ -166,16 +166,23 @@ def test_hurdle_more_features_than_samples_warns_unpenalised():
     assert np.isfinite(model.predict(X_wide)).all()
 
 
-def test_hurdle_huge_feature_scale_predicts_as_unscaled():
-    """Check that features at 1e30 predict as the unscaled fit does."""
-    y = RNG.poisson(np.exp(0.3 * X[:, 0]))
-    reference = _strict(HurdleRegressor(), X, y)
-    with warnings.catch_warnings():
-        # The absolute gradient tolerance is not reachable at this scale.
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        warnings.simplefilter("error", RuntimeWarning)
-        scaled = HurdleRegressor().fit(X * 1e30, y)
-    assert_allclose(scaled.predict(X * 1e30), reference.predict(X), rtol=1e-6)
+@pytest.mark.parametrize("scale", [1e-30, 1e30])
+@pytest.mark.parametrize("count_model", ["poisson", "negbin"])
+def test_hurdle_feature_scale_predicts_as_unscaled(scale, count_model):
+    """Check that features at 1e-30 or 1e30 fit as unscaled ones, without warning.
+
+    Bug found by the sweep: Newton's method stopped on max|gradient| <= tol, an
+    absolute test; with features at 1e-30 every gradient entry is tiny at the
+    start, so the fit silently stopped at the intercept-only start (a wrong
+    answer), and at 1e30 it never reached the tolerance. The stopping rule is
+    now the scale-free Newton decrement, with a Jacobi-scaled Newton system.
+    """
+    y = RNG.poisson(np.exp(0.3 * X[:, 0] - 0.4 * X[:, 1])) * (X[:, 1] < 1)
+    reference = _strict(HurdleRegressor(count_model=count_model), X, y)
+    scaled = _strict(HurdleRegressor(count_model=count_model), X * scale, y)
+    assert_allclose(scaled.predict(X * scale), reference.predict(X), rtol=1e-6)
+    assert_allclose(scaled.count_coef_ * scale, reference.count_coef_, rtol=1e-6)
+    assert_allclose(scaled.zero_coef_ * scale, reference.zero_coef_, rtol=1e-6)
 
 
 def test_hurdle_separation_warning_over_dask_chunks():

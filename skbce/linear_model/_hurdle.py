@@ -379,8 +379,10 @@ class HurdleRegressor(AtomicSetParamsMixin, RegressorMixin, BaseEstimator):
     fit_intercept : bool, default=True
         Whether the built-in parts have an intercept.
     tol : float, default=1e-8
-        Newton's method stops when the largest absolute entry of the gradient of
-        a part's mean loss is at most ``tol``.
+        Newton's method stops when the Newton decrement of a part's mean loss,
+        ``g @ H^-1 @ g``, is at most ``tol**2`` (for standardized features about
+        ``max|g| <= tol``; unlike the gradient, the decrement does not depend on
+        the scale of the features).
     max_iter : int, default=100
         Maximum number of Newton steps per built-in part.
 
@@ -442,7 +444,7 @@ class HurdleRegressor(AtomicSetParamsMixin, RegressorMixin, BaseEstimator):
 
     When the positive counts are not overdispersed, the negative binomial's
     maximum likelihood ``theta`` is infinite: ``theta_`` then grows very large
-    (the fit stops once the gradient is below ``tol``) and the count part is
+    (the fit stops once the Newton decrement is below ``tol**2``) and the count part is
     the Poisson one. The built-in parts compute in float64.
 
     References

@@ -16,7 +16,8 @@ chunks tomorrow) without the solver noticing:
    gradient and Hessian (``order=2``). It takes full Newton steps from a Cholesky
    factorisation of the Hessian (adding a ridge when the Hessian is not positive
    definite), backtracks along the step until the Armijo condition holds and stops
-   when the largest absolute gradient entry is at most ``tol``.
+   when the Newton decrement (``g @ H^-1 @ g``, scale-free) is at most
+   ``tol**2``.
 
 Parameter layout of :class:`LinearModelObjective`: ``[coef (p), intercept (1 if
 fit_intercept), extra (k)]`` where ``extra`` are per-model scalars such as the
@@ -246,19 +247,44 @@ class NewtonResult:
 
 
 def _newton_direction(hessian, gradient):
-    """Solve ``H p = -g`` by Cholesky, adding a ridge until H is positive definite."""
-    scale = max(float(np.max(np.abs(np.diag(hessian)))), 1e-12)
+    """Solve ``H p = -g`` by Cholesky, adding a ridge until H is positive definite.
+
+    The system is first scaled by the square roots of the Hessian's diagonal
+    (Jacobi scaling), so that the direction does not depend on the scale of the
+    features: a coefficient of features at 1e-30 has a Hessian entry of 1e-60,
+    which an unscaled factorisation would drown in the ridge.
+    """
+    diagonal = np.abs(np.diag(hessian))
+    scale = np.sqrt(np.where(diagonal > 0, diagonal, 1.0))
+    scaled_hessian = hessian / np.outer(scale, scale)
+    scaled_gradient = gradient / scale
     ridge = 0.0
     for _ in range(30):
         try:
-            factor = cho_factor(hessian + ridge * np.eye(len(gradient)))
-            step = cho_solve(factor, -gradient)
+            factor = cho_factor(scaled_hessian + ridge * np.eye(len(gradient)))
+            step = cho_solve(factor, -scaled_gradient) / scale
             if np.all(np.isfinite(step)):
                 return step
         except LinAlgError:
             pass
-        ridge = scale * 1e-10 if ridge == 0 else ridge * 10
+        ridge = 1e-10 if ridge == 0 else ridge * 10
     return -gradient  # steepest descent as the last resort
+
+
+# Relative size of the smallest decrease of the objective (a mean loss) that is
+# told apart from rounding: about 1e4 times float64's epsilon.
+_RESOLUTION = 1e-10
+
+
+def _newton_decrement(gradient, hessian):
+    """The Newton decrement ``g @ H^-1 @ g``: twice the decrease still expected.
+
+    Unlike ``max|g|`` it does not depend on the scale of the parameters: with
+    features at 1e-30 every gradient entry is tiny from the start, with features
+    at 1e30 huge at the optimum, while the decrement measures the same distance
+    to the optimum in both.
+    """
+    return float(-gradient @ _newton_direction(hessian, gradient))
 
 
 def newton_solve(fun, x0, *, tol=1e-8, max_iter=100, armijo=1e-4, name="Newton"):
@@ -272,7 +298,9 @@ def newton_solve(fun, x0, *, tol=1e-8, max_iter=100, armijo=1e-4, name="Newton")
     x0 : ndarray of shape (d,)
         Starting point.
     tol : float, default=1e-8
-        Stop when ``max(abs(gradient)) <= tol``.
+        Stop when the Newton decrement ``gradient @ inv(hessian) @ gradient``
+        is at most ``tol**2``: for unit-scale problems about ``max|gradient| <=
+        tol``, but independent of the scale of the parameters.
     max_iter : int, default=100
         Maximum number of Newton steps; a
         :class:`~sklearn.exceptions.ConvergenceWarning` is raised if the
@@ -289,7 +317,7 @@ def newton_solve(fun, x0, *, tol=1e-8, max_iter=100, armijo=1e-4, name="Newton")
     x = np.asarray(x0, dtype=float).copy()
     value, grad, hess = fun(x, 2)
     n_iter = 0
-    converged = bool(np.max(np.abs(grad), initial=0.0) <= tol)
+    converged = _newton_decrement(grad, hess) <= tol**2
     message = f"reached max_iter={max_iter}"
     while not converged and n_iter < max_iter:
         step = _newton_direction(hess, grad)
@@ -319,15 +347,21 @@ def newton_solve(fun, x0, *, tol=1e-8, max_iter=100, armijo=1e-4, name="Newton")
             )
         n_iter += 1
         if not accepted:
+            # No trial point lowers the objective. If the decrease the quadratic
+            # model still predicts (half the decrement, -slope / 2) is below what
+            # the objective can resolve, the minimum is found to the objective's
+            # precision (e.g. an optimum at infinity approached on a plateau).
+            converged = -slope / 2 <= _RESOLUTION * max(1.0, abs(value))
             message = "the line search found no decrease"
             break
         x = x + t * step
         value, grad, hess = trial if t == 1.0 else fun(x, 2)
-        converged = bool(np.max(np.abs(grad)) <= tol)
+        converged = _newton_decrement(grad, hess) <= tol**2
     if not converged:
         warnings.warn(
-            f"{name} did not converge: {message} with max|gradient| = "
-            f"{np.max(np.abs(grad)):.3g} > tol={tol:g}. Increase max_iter, loosen "
+            f"{name} did not converge: {message} with a Newton decrement of "
+            f"{_newton_decrement(grad, hess):.3g} > tol**2={tol**2:g}. Increase "
+            "max_iter, loosen "
             "tol, scale the features or add an L2 penalty (alpha).",
             ConvergenceWarning,
             stacklevel=3,
