@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.datasets import make_classification
+from sklearn.exceptions import UndefinedMetricWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, KFold, cross_validate
 from sklearn.pipeline import make_pipeline
@@ -168,6 +169,29 @@ def test_optimal_threshold_dask_scores_equal_in_memory(client, objective, weight
         sample_weight=weight,
     )
     assert got_1d[0] == expected_1d[0]
+
+
+def test_optimal_threshold_dask_infeasible_warning_names_the_label(client):
+    """Check that the infeasible-constraint warning names the right label.
+
+    Bug: the chunked search ran the choice label by label on one-column tables,
+    so the warning named label [0] whichever label had no feasible threshold.
+    """
+    rng = np.random.default_rng(1)
+    n = 2000
+    y_true = rng.integers(0, 2, size=(n, 2))
+    # Label 0 separable (precision 0.9 reachable), label 1 pure noise.
+    y_score = np.column_stack([y_true[:, 0] + rng.normal(0, 0.1, n), rng.random(n)])
+    objective = constrained("recall", precision=0.9)
+    with pytest.warns(UndefinedMetricWarning, match=r"label\(s\) \[1\]"):
+        expected = optimal_threshold(y_true, y_score, objective=objective)
+    with pytest.warns(UndefinedMetricWarning, match=r"label\(s\) \[1\]"):
+        got = optimal_threshold(
+            da.from_array(y_true, chunks=(500, 2)),
+            da.from_array(y_score, chunks=(500, 2)),
+            objective=objective,
+        )
+    assert_array_equal(got[0], expected[0])
 
 
 def test_optimal_threshold_dask_refuses_unsupported_searches(client):

@@ -289,7 +289,7 @@ def chunked_optimal_threshold(
             swept[:, j],
         )
         values = _objective_values(resolved, table)
-        row = _best_candidates(resolved, table, values)
+        row = _best_candidates(resolved, table, values, labels=[j])
         best[j] = _decision_thresholds(table, row)[0]
         scores[j] = values[row[0], 0]
     _warn_no_positives(SimpleNamespace(n_pos=pos.sum(axis=0)))

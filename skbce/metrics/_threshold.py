@@ -528,11 +528,12 @@ def _objective_values(objective, candidates):
     return values
 
 
-def _best_candidates(objective, candidates, values):
+def _best_candidates(objective, candidates, values, labels=None):
     """Row of the best admissible candidate per label (the highest threshold on ties).
 
     Constrained objectives only admit feasible rows; where no row is feasible the
-    row closest to feasibility is used, with a warning.
+    row closest to feasibility is used, with a warning naming the labels (their
+    column indices, or ``labels`` when the table holds a subset of them).
     """
     slack = objective.slack(*candidates.counts())
     if slack is None:
@@ -541,9 +542,12 @@ def _best_candidates(objective, candidates, values):
     feasible = slack >= 0
     infeasible_labels = ~feasible.any(axis=0)
     if infeasible_labels.any():
+        names = np.flatnonzero(infeasible_labels)
+        if labels is not None:
+            names = np.asarray(labels)[names]
         warnings.warn(
             f"No threshold satisfies {objective.constraint!r} for label(s) "
-            f"{np.flatnonzero(infeasible_labels).tolist()}; using the threshold "
+            f"{names.tolist()}; using the threshold "
             "closest to satisfying it (largest smallest margin rate - bound).",
             UndefinedMetricWarning,
             stacklevel=5,
