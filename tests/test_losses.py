@@ -447,6 +447,7 @@ def test_gan_loss_gradients_match_finite_differences(reduction, rng):
             lambda r: discriminator_loss(r, fake, label_smoothing=0.2, **kwargs), real
         ),
         rtol=1e-6,
+        atol=1e-10,
     )
     np.testing.assert_allclose(
         g_fake,
@@ -454,6 +455,7 @@ def test_gan_loss_gradients_match_finite_differences(reduction, rng):
             lambda f: discriminator_loss(real, f, label_smoothing=0.2, **kwargs), fake
         ),
         rtol=1e-6,
+        atol=1e-10,
     )
     for saturating in (True, False):
         _, gradient = generator_loss(
@@ -462,7 +464,8 @@ def test_gan_loss_gradients_match_finite_differences(reduction, rng):
         expected = _central_difference(
             lambda f, s=saturating: generator_loss(f, saturating=s, **kwargs), fake
         )
-        np.testing.assert_allclose(gradient, expected, rtol=1e-6)
+        # atol: the O(step**2) truncation error of central differences.
+        np.testing.assert_allclose(gradient, expected, rtol=1e-6, atol=1e-10)
 
 
 def test_generator_loss_saturating_gradient_vanishes_when_discriminator_is_sure():
