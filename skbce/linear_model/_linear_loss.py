@@ -47,6 +47,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from scipy import sparse
+from threadpoolctl import ThreadpoolController
 
 from .._loss import _binary
 
@@ -147,6 +148,12 @@ def _thread_pool(n_threads):
     return ThreadPoolExecutor(n_threads, thread_name_prefix="skbce-rows")
 
 
+@functools.cache
+def _blas_controller():
+    """The BLAS libraries loaded in the process, to run them on one thread."""
+    return ThreadpoolController()
+
+
 def add_in_order(results):
     """Sum of the per-block reductions, in block order (deterministic)."""
     total = results[0]
@@ -177,11 +184,12 @@ class InMemoryRowPass(RowPassShape):
     one data pass: it maps a ``block_*`` kernel over the blocks of rows and sums
     the reductions in block order (deterministic). Dense data are cut into
     blocks of about ``block_bytes`` of per-row state, so that the element-wise
-    work runs in cache (the blocks are views), and are processed one after the
-    other (BLAS threads the products). Sparse data (CSR) are cut into
-    ``n_threads`` blocks processed by a thread pool: scipy's sparse products and
-    numpy's element-wise kernels release the GIL, so this is the same
-    map-and-reduce as a chunked backend's, on the cores of one machine.
+    work runs in cache (the blocks are views); sparse data (CSR) into
+    ``n_threads`` blocks. The blocks are processed by a pool of ``n_threads``
+    threads, each with one BLAS thread: NumPy's element-wise kernels, BLAS and
+    scipy's sparse products release the GIL, so the element-wise work (which
+    NumPy runs on one core) uses every core, as the products do. This is the
+    same map-and-reduce as a chunked backend's, on the cores of one machine.
 
     Parameters
     ----------
@@ -192,13 +200,13 @@ class InMemoryRowPass(RowPassShape):
         Normalised sample weights (summing to 1), float64.
     pos_weight : ndarray of shape (L,) or None
     fit_intercept : bool
-    block_bytes : int, default=2**24
+    block_bytes : int, default=2**22
         Dense data: bytes of per-row state per block.
     hessian_dtype : dtype, default=None
         Dtype of the Hessian-vector products (None: the dtype of X).
     n_threads : int, default=None
-        Sparse data: number of blocks and threads (None: the number of CPUs,
-        at most 8, and at most one block per 1024 rows).
+        Number of threads, and of blocks of sparse data (None: the number of
+        CPUs, at most 8, and at most one per 1024 rows).
     """
 
     def __init__(
@@ -208,19 +216,16 @@ class InMemoryRowPass(RowPassShape):
         sample_weight,
         pos_weight,
         fit_intercept,
-        block_bytes=2**24,
+        block_bytes=2**22,
         hessian_dtype=None,
         n_threads=None,
     ):
         n_rows = X.shape[0]
-        self._pool = None
+        if n_threads is None:
+            n_threads = min(os.cpu_count() or 1, 8, max(1, n_rows // 1024))
         if sparse.issparse(X):
             X = X.tocsr()
-            if n_threads is None:
-                n_threads = min(os.cpu_count() or 1, 8, max(1, n_rows // 1024))
             step = -(-n_rows // max(n_threads, 1)) or 1
-            if n_threads > 1:
-                self._pool = _thread_pool(n_threads)
         else:
             width = max(Y.shape[1], X.shape[1], 1) * X.dtype.itemsize
             step = max(256, block_bytes // width)
@@ -234,6 +239,9 @@ class InMemoryRowPass(RowPassShape):
         self.blocks = [
             slice(start, min(start + step, n_rows)) for start in range(0, n_rows, step)
         ] or [slice(0, 0)]
+        self._pool = (
+            _thread_pool(n_threads) if n_threads > 1 and len(self.blocks) > 1 else None
+        )
         self._X_blocks = self._split(X)
         self._hessian_weights = None
         self._raw_direction = None
@@ -250,7 +258,9 @@ class InMemoryRowPass(RowPassShape):
         tasks = list(enumerate(self.blocks))
         if self._pool is None:
             return [function(i, rows) for i, rows in tasks]
-        return list(self._pool.map(lambda task: function(*task), tasks))
+        # The blocks run in parallel: one BLAS thread each.
+        with _blas_controller().limit(limits=1, user_api="blas"):
+            return list(self._pool.map(lambda task: function(*task), tasks))
 
     def _sum(self, function):
         """Sum over the blocks of the reductions ``function(i, rows)``."""
