@@ -15,23 +15,39 @@ the familiar ``p - y`` for w = 1) and its second derivative is
 ``(w*y + 1 - y) * sigmoid(z) * (1 - sigmoid(z))``.
 
 Both softplus terms are computed from ``t = log1p(exp(-|z|))``:
-softplus(z) = max(z, 0) + t and softplus(-z) = max(-z, 0) + t. Each is a sum of
-non-negative numbers, so no cancellation occurs and no exponential overflows,
-whatever the magnitude of z.
+softplus(z) = max(z, 0) + t and softplus(-z) = max(-z, 0) + t, so that
+
+    l(y, z) = c * t + (c * max(z, 0) - w*y*z),       c = w*y + 1 - y,
+
+whose second term is ``(1 - y) * z`` for z > 0 and ``w*y*(-z)`` for z < 0: a sum
+of non-negative numbers (for binary y the difference is exact), so no
+cancellation occurs and no exponential overflows, whatever the magnitude of z.
+The sigmoid is ``exp(min(z, 0)) / (1 + exp(-|z|))``, exact in both tails.
+
+The kernels are inner loops of the solvers: each makes its few passes in place
+over new arrays of the broadcast shape, without temporaries.
 """
 
 import numpy as np
 
 
-def _exp_neg_abs(raw):
-    """Return exp(-|raw|), in (0, 1], the one exponential every kernel needs."""
-    return np.exp(-np.abs(raw))
+def _neg_abs(y, raw, pos_weight):
+    """A new array ``-|raw|`` of the broadcast shape of the arguments.
+
+    In the floating dtype of ``raw`` (float64 for other dtypes); every kernel
+    then works in place on arrays of this shape and dtype.
+    """
+    raw = np.asarray(raw)
+    dtype = raw.dtype if raw.dtype.kind == "f" else np.dtype(np.float64)
+    shape = np.broadcast_shapes(np.shape(y), raw.shape, np.shape(pos_weight))
+    out = np.empty(shape, dtype)
+    np.abs(raw, out=out)
+    return np.negative(out, out=out)
 
 
-def _sigmoid_from(raw, e):
-    """sigmoid(raw) given e = exp(-|raw|), exact in both tails."""
-    inv = 1 / (1 + e)
-    return np.where(raw >= 0, inv, e * inv)
+def _result(array):
+    """The array, or its scalar when 0-d (as NumPy's ufuncs return)."""
+    return array[()] if array.ndim == 0 else array
 
 
 def _positive_factor(y, pos_weight):
@@ -42,22 +58,52 @@ def _positive_factor(y, pos_weight):
     return wy, wy + (1 - y)
 
 
+def _loss_from(y, raw, t, wy, c):
+    """The loss ``c * t + (c * max(z, 0) - w*y*z)`` in place of ``t``."""
+    linear = np.maximum(raw, 0, out=np.empty_like(t))
+    if c is not None:
+        linear *= c
+        t *= c
+    linear -= np.multiply(wy, raw, out=np.empty_like(t))
+    t += linear
+    return t
+
+
 def loss(y, raw, pos_weight=None):
     """Element-wise BCE of logits ``raw`` against targets ``y``."""
-    t = np.log1p(_exp_neg_abs(raw))
-    wy, _ = _positive_factor(y, pos_weight)
-    return wy * (np.maximum(-raw, 0) + t) + (1 - y) * (np.maximum(raw, 0) + t)
+    t = _neg_abs(y, raw, pos_weight)
+    np.exp(t, out=t)
+    np.log1p(t, out=t)
+    wy, c = _positive_factor(y, pos_weight)
+    return _result(_loss_from(y, raw, t, wy, c))
+
+
+def _sigmoid_parts(y, raw, pos_weight):
+    """``e = exp(-|z|)``, ``inv = 1 / (1 + e)`` and ``p = sigmoid(z)``, new arrays."""
+    e = _neg_abs(y, raw, pos_weight)
+    p = np.minimum(raw, 0, out=np.empty_like(e))
+    np.exp(e, out=e)
+    np.exp(p, out=p)  # exp(min(z, 0)): 1 for z >= 0, e for z < 0
+    inv = np.add(e, 1, out=np.empty_like(e))
+    np.reciprocal(inv, out=inv)
+    p *= inv
+    return e, inv, p
+
+
+def _gradient_from(y, p, wy, c):
+    """The derivative ``c * p - w*y`` in place of ``p``."""
+    if c is not None:
+        p *= c
+    p -= wy
+    return p
 
 
 def loss_gradient(y, raw, pos_weight=None):
     """Element-wise BCE and its derivative with respect to ``raw``, sharing one exp."""
-    e = _exp_neg_abs(raw)
-    t = np.log1p(e)
-    p = _sigmoid_from(raw, e)
+    e, _, p = _sigmoid_parts(y, raw, pos_weight)
     wy, c = _positive_factor(y, pos_weight)
-    value = wy * (np.maximum(-raw, 0) + t) + (1 - y) * (np.maximum(raw, 0) + t)
-    gradient = p - y if c is None else c * p - wy
-    return value, gradient
+    value = _loss_from(y, raw, np.log1p(e, out=e), wy, c)
+    return _result(value), _result(_gradient_from(y, p, wy, c))
 
 
 def gradient_hessian(y, raw, pos_weight=None):
@@ -67,11 +113,10 @@ def gradient_hessian(y, raw, pos_weight=None):
     stays accurate (and strictly positive until it underflows) for large |z|, where
     ``p * (1 - p)`` would round to zero.
     """
-    e = _exp_neg_abs(raw)
-    inv = 1 / (1 + e)
-    p = np.where(raw >= 0, inv, e * inv)
-    hessian = e * inv * inv
+    hessian, inv, p = _sigmoid_parts(y, raw, pos_weight)
+    hessian *= inv
+    hessian *= inv
     wy, c = _positive_factor(y, pos_weight)
-    if c is None:
-        return p - y, hessian
-    return c * p - wy, c * hessian
+    if c is not None:
+        hessian *= c
+    return _result(_gradient_from(y, p, wy, c)), _result(hessian)

@@ -47,6 +47,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from scipy import sparse
+from threadpoolctl import ThreadpoolController
 
 from .._loss import _binary
 
@@ -60,14 +61,21 @@ def _dense(a):
     return a.toarray() if sparse.issparse(a) else np.asarray(a)
 
 
-def block_raw(X, coef, fit_intercept):
+def block_raw(X, coef, fit_intercept, out=None):
     """Logits ``X @ W.T + b`` of one block for the labels in ``coef`` (k, p).
 
-    Returns an array of shape (n_rows, k) in the dtype of ``X``.
+    Returns an array of shape (n_rows, k) in the dtype of ``X``: ``out`` (a
+    C-contiguous array of that shape and dtype) when given.
     """
     n_features = X.shape[1]
     weights = coef[:, :n_features].T.astype(X.dtype, copy=False)
-    raw = _dense(X @ weights)
+    if out is None:
+        raw = _dense(X @ weights)
+    elif sparse.issparse(X):
+        raw = out
+        raw[...] = _dense(X @ weights)
+    else:
+        raw = np.matmul(X, weights, out=out)
     if fit_intercept:
         raw += coef[:, n_features].astype(X.dtype)
     return raw
@@ -80,17 +88,22 @@ def block_loss(Y, raw, sample_weight, pos_weight):
     return np.einsum("i,ij->j", sample_weight, values.astype(np.float64, copy=False))
 
 
-def block_gradient_hessian(X, Y, raw, sample_weight, pos_weight, fit_intercept):
+def block_gradient_hessian(
+    X, Y, raw, sample_weight, pos_weight, fit_intercept, hessian_out=None
+):
     """Data part of the gradient (reduction, (k, p)) and Hessian weights of a block.
 
     The Hessian weights ``s_i * h_ik``, shape (n_rows, k), are per-row state: they
     define the Hessian-vector products of :func:`block_hessian_product` until the
-    next call.
+    next call. They are written to ``hessian_out`` when given (an array of that
+    shape, of any floating dtype: the dtype of the Hessian products).
     """
     gradient, hessian = _binary.gradient_hessian(Y, raw, pos_weight)
     sw = sample_weight.astype(raw.dtype, copy=False)[:, None]
     gradient *= sw
-    hessian *= sw
+    hessian = np.multiply(
+        hessian, sw, out=hessian if hessian_out is None else hessian_out
+    )
     return _transpose_product(X, gradient, fit_intercept), hessian
 
 
@@ -147,6 +160,12 @@ def _thread_pool(n_threads):
     return ThreadPoolExecutor(n_threads, thread_name_prefix="skbce-rows")
 
 
+@functools.cache
+def _blas_controller():
+    """The BLAS libraries loaded in the process, to run them on one thread."""
+    return ThreadpoolController()
+
+
 def add_in_order(results):
     """Sum of the per-block reductions, in block order (deterministic)."""
     total = results[0]
@@ -177,11 +196,12 @@ class InMemoryRowPass(RowPassShape):
     one data pass: it maps a ``block_*`` kernel over the blocks of rows and sums
     the reductions in block order (deterministic). Dense data are cut into
     blocks of about ``block_bytes`` of per-row state, so that the element-wise
-    work runs in cache (the blocks are views), and are processed one after the
-    other (BLAS threads the products). Sparse data (CSR) are cut into
-    ``n_threads`` blocks processed by a thread pool: scipy's sparse products and
-    numpy's element-wise kernels release the GIL, so this is the same
-    map-and-reduce as a chunked backend's, on the cores of one machine.
+    work runs in cache (the blocks are views); sparse data (CSR) into
+    ``n_threads`` blocks. The blocks are processed by a pool of ``n_threads``
+    threads, each with one BLAS thread: NumPy's element-wise kernels, BLAS and
+    scipy's sparse products release the GIL, so the element-wise work (which
+    NumPy runs on one core) uses every core, as the products do. This is the
+    same map-and-reduce as a chunked backend's, on the cores of one machine.
 
     Parameters
     ----------
@@ -192,13 +212,13 @@ class InMemoryRowPass(RowPassShape):
         Normalised sample weights (summing to 1), float64.
     pos_weight : ndarray of shape (L,) or None
     fit_intercept : bool
-    block_bytes : int, default=2**24
+    block_bytes : int, default=2**22
         Dense data: bytes of per-row state per block.
     hessian_dtype : dtype, default=None
         Dtype of the Hessian-vector products (None: the dtype of X).
     n_threads : int, default=None
-        Sparse data: number of blocks and threads (None: the number of CPUs,
-        at most 8, and at most one block per 1024 rows).
+        Number of threads, and of blocks of sparse data (None: the number of
+        CPUs, at most 8, and at most one per 1024 rows).
     """
 
     def __init__(
@@ -208,19 +228,16 @@ class InMemoryRowPass(RowPassShape):
         sample_weight,
         pos_weight,
         fit_intercept,
-        block_bytes=2**24,
+        block_bytes=2**22,
         hessian_dtype=None,
         n_threads=None,
     ):
         n_rows = X.shape[0]
-        self._pool = None
+        if n_threads is None:
+            n_threads = min(os.cpu_count() or 1, 8, max(1, n_rows // 1024))
         if sparse.issparse(X):
             X = X.tocsr()
-            if n_threads is None:
-                n_threads = min(os.cpu_count() or 1, 8, max(1, n_rows // 1024))
             step = -(-n_rows // max(n_threads, 1)) or 1
-            if n_threads > 1:
-                self._pool = _thread_pool(n_threads)
         else:
             width = max(Y.shape[1], X.shape[1], 1) * X.dtype.itemsize
             step = max(256, block_bytes // width)
@@ -234,10 +251,27 @@ class InMemoryRowPass(RowPassShape):
         self.blocks = [
             slice(start, min(start + step, n_rows)) for start in range(0, n_rows, step)
         ] or [slice(0, 0)]
+        self._pool = (
+            _thread_pool(n_threads) if n_threads > 1 and len(self.blocks) > 1 else None
+        )
         self._X_blocks = self._split(X)
+        self._X_hessian = None
+        self._memory = {}
         self._hessian_weights = None
         self._raw_direction = None
-        self._X_hessian = None
+
+    def _state(self, name, n_columns, dtype):
+        """New per-row state: a C-contiguous (n_rows, n_columns) array of dtype.
+
+        Its memory is reused from one call to the next (first-touch page faults
+        of large new arrays cost as much as an element-wise pass).
+        """
+        size = self.n_rows * n_columns
+        memory = self._memory.get(name)
+        if memory is None or memory.size < size or memory.dtype != dtype:
+            memory = np.empty(max(size, self.n_rows * self.Y.shape[1]), dtype)
+            self._memory[name] = memory
+        return memory[:size].reshape(self.n_rows, n_columns)
 
     def _split(self, X):
         """Row blocks of X: views when dense, CSR copies when sparse."""
@@ -250,7 +284,9 @@ class InMemoryRowPass(RowPassShape):
         tasks = list(enumerate(self.blocks))
         if self._pool is None:
             return [function(i, rows) for i, rows in tasks]
-        return list(self._pool.map(lambda task: function(*task), tasks))
+        # The blocks run in parallel: one BLAS thread each.
+        with _blas_controller().limit(limits=1, user_api="blas"):
+            return list(self._pool.map(lambda task: function(*task), tasks))
 
     def _sum(self, function):
         """Sum over the blocks of the reductions ``function(i, rows)``."""
@@ -283,12 +319,24 @@ class InMemoryRowPass(RowPassShape):
             return array
         return array[:, index]
 
+    def _every_label(self, labels):
+        """Whether ``labels`` are all the labels, in order."""
+        labels = np.asarray(labels)
+        return (
+            labels.size == self.raw.shape[1]
+            and (labels == np.arange(labels.size)).all()
+        )
+
     def set_coef(self, coef, labels):
         """Recompute the logits of ``labels`` for their coefficients ``coef``."""
+        every_label = self._every_label(labels)
 
         def block(i, rows):
-            raw = block_raw(self._X_blocks[i], coef, self.fit_intercept)
-            self.raw[rows, labels] = raw
+            if every_label:
+                block_raw(self._X_blocks[i], coef, self.fit_intercept, self.raw[rows])
+            else:
+                raw = block_raw(self._X_blocks[i], coef, self.fit_intercept)
+                self.raw[rows, labels] = raw
 
         self._map(block)
 
@@ -309,18 +357,24 @@ class InMemoryRowPass(RowPassShape):
         """Data gradient of ``labels`` (k, p); keeps their Hessian weights."""
         labels = np.asarray(labels)
         pos_weight = self._pos_weight(labels)
-        self._hessian_weights = np.empty((self.n_rows, labels.size), dtype=self.dtype)
+        self._hessian_weights = None  # its memory is overwritten
+        hessian = self._state("hessian", labels.size, self.hessian_dtype)
 
         def block(i, rows):
-            gradient, self._hessian_weights[rows] = block_gradient_hessian(
+            gradient, _ = block_gradient_hessian(
                 self._X_blocks[i],
                 self._columns(self.Y[rows], labels),
                 self._columns(self.raw[rows], labels),
                 self.sample_weight[rows],
                 pos_weight,
                 self.fit_intercept,
+                hessian_out=hessian[rows],
             )
             return gradient
+
+        gradient = self._sum(block)
+        self._hessian_weights = hessian
+        return gradient
 
         return self._sum(block)
 
@@ -329,20 +383,29 @@ class InMemoryRowPass(RowPassShape):
 
         ``positions`` index the labels of the last :meth:`gradient_hessian` call.
         Computed in ``hessian_dtype``: float32 products of float64 data (a float32
-        copy of X made once) serve CG, whose relative accuracy needs are far
-        above float32 rounding, at twice the speed; gradients stay float64.
+        copy of X made once, block by block) serve CG, whose relative accuracy
+        needs are far above float32 rounding, at twice the speed; gradients
+        stay float64. The Hessian weights are kept in that dtype.
         """
         X_blocks = self._X_blocks
         if self.hessian_dtype != self.dtype:
             if self._X_hessian is None:
-                self._X_hessian = self._split(self.X.astype(self.hessian_dtype))
+                self._X_hessian = self._map(
+                    lambda i, rows: self._X_blocks[i].astype(self.hessian_dtype)
+                )
             X_blocks = self._X_hessian
+        positions = np.asarray(positions)
+        n_weights = self._hessian_weights.shape[1]
+        if n_weights > positions.size > n_weights // 2:
+            # Cheaper for all the labels (zero directions for the others) than
+            # with a gather of the Hessian weights of most of them.
+            padded = np.zeros((n_weights, V.shape[1]))
+            padded[positions] = V
+            return self.hessian_product(padded, np.arange(n_weights))[positions]
         return self._sum(
             lambda i, rows: block_hessian_product(
                 X_blocks[i],
-                self._columns(self._hessian_weights[rows], positions).astype(
-                    X_blocks[i].dtype, copy=False
-                ),
+                self._columns(self._hessian_weights[rows], positions),
                 V,
                 self.fit_intercept,
             )
@@ -385,13 +448,14 @@ class InMemoryRowPass(RowPassShape):
     def set_direction(self, V, labels):
         """Compute and keep the logits ``X @ V.T (+ v_b)`` of search directions."""
         self._direction_labels = np.asarray(labels)
-        self._raw_direction = np.empty((self.n_rows, V.shape[0]), dtype=self.dtype)
-
-        def block(i, rows):
-            raw = block_raw(self._X_blocks[i], V, self.fit_intercept)
-            self._raw_direction[rows] = raw
-
-        self._map(block)
+        self._raw_direction = None  # its memory is overwritten
+        direction = self._state("direction", V.shape[0], self.dtype)
+        self._map(
+            lambda i, rows: block_raw(
+                self._X_blocks[i], V, self.fit_intercept, out=direction[rows]
+            )
+        )
+        self._raw_direction = direction
 
     def trial_loss(self, step, positions):
         """Losses at ``raw + step * raw_direction`` for the direction ``positions``."""
@@ -412,10 +476,7 @@ class InMemoryRowPass(RowPassShape):
         """Move the logits of the direction ``positions`` by ``step`` (k,)."""
         labels = self._direction_labels[positions]
         step = step.astype(self.dtype)
-        every_label = (
-            labels.size == self.raw.shape[1]
-            and (labels == np.arange(labels.size)).all()
-        )
+        every_label = self._every_label(labels)
 
         def block(i, rows):
             direction = self._columns(self._raw_direction[rows], positions)

@@ -80,14 +80,16 @@ def _gradient_hessian(labels, pos_weight, fit_intercept, chunk):
         chunk["w"],
         _pos_weight(pos_weight, labels, chunk["X"].dtype),
         fit_intercept,
+        hessian_out=np.empty(
+            (chunk["X"].shape[0], len(labels)), chunk["X_hessian"].dtype
+        ),
     )
     return gradient, {**chunk, "hessian": hessian}
 
 
 def _hessian_product(V, positions, fit_intercept, chunk):
-    X = chunk["X_hessian"]
-    weights = _columns(chunk["hessian"], positions).astype(X.dtype, copy=False)
-    return block_hessian_product(X, weights, V, fit_intercept)
+    weights = _columns(chunk["hessian"], positions)
+    return block_hessian_product(chunk["X_hessian"], weights, V, fit_intercept)
 
 
 def _hessian_weight_sums(positions, chunk):
