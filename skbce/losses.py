@@ -122,21 +122,19 @@ def _float_input(x):
     return x
 
 
-def _validate_bce_inputs(
-    y_true, logits, sample_weight, pos_weight, label_smoothing, temperature
-):
-    """Validate the inputs shared by the BCE value and gradient functions.
+def _validate_targets_and_scores(y_true, scores, scores_name, sample_weight):
+    """Validate targets in [0, 1], scores of the same shape and 1-D row weights.
 
-    Returns the logits divided by the temperature, the smoothed targets, the sample
-    weights (or None) and the positive weights (or None), all in the logits' dtype.
+    Returns ``y_true``, ``scores`` and ``sample_weight`` (or None), finite and in
+    the floating dtype of ``scores``.
     """
-    logits = _as_float_array(logits, "logits")
-    dtype = logits.dtype
+    scores = _as_float_array(scores, scores_name)
+    dtype = scores.dtype
     y_true = _as_float_array(y_true, "y_true").astype(dtype, copy=False)
-    if y_true.shape != logits.shape:
+    if y_true.shape != scores.shape:
         raise ValueError(
-            "y_true and logits must have the same shape; got "
-            f"{y_true.shape} and {logits.shape}."
+            f"y_true and {scores_name} must have the same shape; got "
+            f"{y_true.shape} and {scores.shape}."
         )
     if y_true.min() < 0 or y_true.max() > 1:
         raise ValueError(
@@ -152,11 +150,26 @@ def _validate_bce_inputs(
                 "sample_weight must be 1-D with one weight per sample (row); got "
                 f"shape {sample_weight.shape}."
             )
-        check_consistent_length(logits, sample_weight)
+        check_consistent_length(scores, sample_weight)
         if (sample_weight < 0).any():
             raise ValueError(
                 "sample_weight must be non-negative; got negative weights."
             )
+    return y_true, scores, sample_weight
+
+
+def _validate_bce_inputs(
+    y_true, logits, sample_weight, pos_weight, label_smoothing, temperature
+):
+    """Validate the inputs shared by the BCE value and gradient functions.
+
+    Returns the logits divided by the temperature, the smoothed targets, the sample
+    weights (or None) and the positive weights (or None), all in the logits' dtype.
+    """
+    y_true, logits, sample_weight = _validate_targets_and_scores(
+        y_true, logits, "logits", sample_weight
+    )
+    dtype = logits.dtype
     if pos_weight is not None:
         pos_weight = _as_float_array(np.atleast_1d(pos_weight), "pos_weight")
         pos_weight = pos_weight.astype(dtype, copy=False)
@@ -380,29 +393,15 @@ def binary_cross_entropy_gradient(
 
 
 def _validate_overlap_inputs(y_true, y_pred, pred_name, sample_weight):
-    """Validate targets, predictions and row weights of the Dice measures."""
-    y_pred = _as_float_array(y_pred, pred_name)
-    y_true = _as_float_array(y_true, "y_true").astype(y_pred.dtype, copy=False)
-    if y_true.shape != y_pred.shape:
-        raise ValueError(
-            f"y_true and {pred_name} must have the same shape; got "
-            f"{y_true.shape} and {y_pred.shape}."
-        )
-    if y_true.min() < 0 or y_true.max() > 1:
-        raise ValueError(
-            "y_true must hold targets in [0, 1]; got values in "
-            f"[{y_true.min():g}, {y_true.max():g}]."
-        )
-    if sample_weight is not None:
-        sample_weight = _as_float_array(sample_weight, "sample_weight")
-        check_consistent_length(y_true, sample_weight)
-        if sample_weight.ndim != 1 or (sample_weight < 0).any():
-            raise ValueError(
-                "sample_weight must be a 1-D array of non-negative row weights."
-            )
-        sample_weight = sample_weight.astype(y_pred.dtype, copy=False)
-        if y_pred.ndim == 2:
-            sample_weight = sample_weight[:, None]
+    """Validate targets, predictions and row weights of the Dice measures.
+
+    The row weights come back broadcastable against ``y_pred``.
+    """
+    y_true, y_pred, sample_weight = _validate_targets_and_scores(
+        y_true, y_pred, pred_name, sample_weight
+    )
+    if sample_weight is not None and y_pred.ndim == 2:
+        sample_weight = sample_weight[:, None]
     return y_true, y_pred, sample_weight
 
 
