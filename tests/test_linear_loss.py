@@ -5,6 +5,7 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from scipy import sparse
 from scipy.optimize import approx_fprime
+from scipy.special import expit
 
 from skbce.linear_model._linear_loss import InMemoryRowPass, MultiLabelLinearLoss
 from skbce.losses import binary_cross_entropy
@@ -51,7 +52,7 @@ def test_linear_loss_gradient_matches_finite_differences(rng, sparse_X, fit_inte
     objective = _loss(X, Y, sw, pw, l2, fit_intercept)
     labels = np.arange(Y.shape[1])
     objective.set_coef(coef)
-    gradient = objective.gradient(labels)
+    gradient = objective.value_gradient(labels)[1]
     for k in labels:
 
         def f(w, k=k):
@@ -64,6 +65,30 @@ def test_linear_loss_gradient_matches_finite_differences(rng, sparse_X, fit_inte
 
 
 @pytest.mark.parametrize("sparse_X", [False, True])
+def test_linear_loss_one_pass_value_and_hessian_moments(rng, sparse_X):
+    """Check that the value from the gradient pass equals the loss-only pass, and
+    that the Hessian moments are the Hessian on the span of coef and intercept."""
+    X, Y, sw, pw, l2, coef = _problem(rng, sparse_X)
+    objective = _loss(X, Y, sw, pw, l2, True)
+    labels = np.array([2, 0])
+    objective.set_coef(coef)
+    value, _ = objective.value_gradient(labels)
+    assert_allclose(value, objective.value(labels), rtol=1e-12)
+    dense = X.toarray() if sparse.issparse(X) else X
+    X1 = np.hstack([dense, np.ones((X.shape[0], 1))])
+    for k, moments in zip(labels, objective.hessian_moments):
+        raw = X1 @ coef[k]
+        p = expit(raw)
+        c = pw[k] * Y[:, k] + 1 - Y[:, k]
+        hessian = (X1.T * (sw * c * p * (1 - p))) @ X1
+        S = np.column_stack([coef[k], np.eye(X1.shape[1])[-1]])
+        expected = S.T @ hessian @ S
+        assert_allclose(
+            [[moments[2], moments[1]], [moments[1], moments[0]]], expected, rtol=1e-10
+        )
+
+
+@pytest.mark.parametrize("sparse_X", [False, True])
 def test_linear_loss_hessian_product_matches_finite_differences(rng, sparse_X):
     """Check that the shared Hessian-vector products are derivatives of gradients."""
     X, Y, sw, pw, l2, coef = _problem(rng, sparse_X)
@@ -71,13 +96,13 @@ def test_linear_loss_hessian_product_matches_finite_differences(rng, sparse_X):
     labels = np.arange(Y.shape[1])
     V = rng.standard_normal(coef.shape)
     objective.set_coef(coef)
-    objective.gradient(labels)
+    objective.value_gradient(labels)[1]
     product = objective.hessian_product(V, labels, labels)
     eps = 1e-6
     objective.set_coef(coef + eps * V)
-    plus = objective.gradient(labels)
+    plus = objective.value_gradient(labels)[1]
     objective.set_coef(coef - eps * V)
-    minus = objective.gradient(labels)
+    minus = objective.value_gradient(labels)[1]
     assert_allclose(product, (plus - minus) / (2 * eps), rtol=1e-6, atol=1e-8)
 
 
@@ -113,7 +138,9 @@ def test_row_pass_blocks_add_up_to_one_pass(rng, sparse_X):
     for objective in (one, many):
         objective.set_coef(coef)
     assert_allclose(many.value(labels), one.value(labels), rtol=1e-12)
-    assert_allclose(many.gradient(labels), one.gradient(labels), rtol=1e-12)
+    assert_allclose(
+        many.value_gradient(labels)[1], one.value_gradient(labels)[1], rtol=1e-12
+    )
     assert_allclose(
         many.hessian_product(V, labels, labels),
         one.hessian_product(V, labels, labels),
@@ -143,7 +170,7 @@ def test_row_pass_float32_hessian_products_are_close(rng):
     V = rng.standard_normal(coef.shape)
     for objective in (exact, mixed):
         objective.set_coef(coef)
-    assert_array_equal(mixed.gradient(labels), exact.gradient(labels))
+    assert_array_equal(mixed.value_gradient(labels)[1], exact.value_gradient(labels)[1])
     assert_allclose(
         mixed.hessian_product(V, labels, labels),
         exact.hessian_product(V, labels, labels),

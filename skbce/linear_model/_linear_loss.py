@@ -41,6 +41,7 @@ reductions. Solvers see nothing but parameters and reductions, through
 :class:`MultiLabelLinearLoss`.
 """
 
+import contextlib
 import functools
 import os
 from concurrent.futures import ThreadPoolExecutor
@@ -91,20 +92,42 @@ def block_loss(Y, raw, sample_weight, pos_weight):
 def block_gradient_hessian(
     X, Y, raw, sample_weight, pos_weight, fit_intercept, hessian_out=None
 ):
-    """Data part of the gradient (reduction, (k, p)) and Hessian weights of a block.
+    """Loss, gradient and Hessian moments (reductions) and Hessian weights of a block.
 
-    The Hessian weights ``s_i * h_ik``, shape (n_rows, k), are per-row state: they
-    define the Hessian-vector products of :func:`block_hessian_product` until the
-    next call. They are written to ``hessian_out`` when given (an array of that
-    shape, of any floating dtype: the dtype of the Hessian products).
+    One element-wise pass over the block's logits gives, for the k labels:
+
+    - ``loss`` (k,): the weighted BCE sums;
+    - ``gradient`` (k, p): the data part of the gradient;
+    - ``moments`` (k, 3): the sums of ``h``, ``h * raw`` and ``h * raw**2`` over
+      the rows, with ``h`` the Hessian weights: the Hessian of each label on the
+      span of its coefficients and its intercept (see
+      :class:`~skbce.linear_model._multilabel_solver.GramPreconditioner`);
+
+    returned as the tuple ``(loss, gradient, moments)``, and the Hessian weights
+    ``s_i * h_ik``, shape (n_rows, k): per-row state that defines the
+    Hessian-vector products of :func:`block_hessian_product` until the next
+    call. They are written to ``hessian_out`` when given (an array of that shape,
+    of any floating dtype: the dtype of the Hessian products).
     """
-    gradient, hessian = _binary.gradient_hessian(Y, raw, pos_weight)
+    loss, gradient, hessian = _binary.loss_gradient_hessian(Y, raw, pos_weight)
     sw = sample_weight.astype(raw.dtype, copy=False)[:, None]
     gradient *= sw
     hessian = np.multiply(
         hessian, sw, out=hessian if hessian_out is None else hessian_out
     )
-    return _transpose_product(X, gradient, fit_intercept), hessian
+    # einsum, not BLAS: no BLAS threads inside the threaded passes over blocks.
+    loss = np.einsum("i,ij->j", sample_weight, loss.astype(np.float64, copy=False))
+    h_raw = hessian * raw
+    moments = np.stack(
+        [
+            hessian.sum(axis=0, dtype=np.float64),
+            h_raw.sum(axis=0, dtype=np.float64),
+            np.einsum("ij,ij->j", h_raw, raw, dtype=np.float64),
+        ],
+        axis=1,
+    )
+    reductions = (loss, _transpose_product(X, gradient, fit_intercept), moments)
+    return reductions, hessian
 
 
 def block_hessian_product(X, hessian_weights, V, fit_intercept):
@@ -156,7 +179,7 @@ def _transpose_product(X, R, fit_intercept):
 
 @functools.cache
 def _thread_pool(n_threads):
-    """A process-wide pool of worker threads for the passes over sparse blocks."""
+    """A process-wide pool of worker threads for the passes over row blocks."""
     return ThreadPoolExecutor(n_threads, thread_name_prefix="skbce-rows")
 
 
@@ -167,7 +190,12 @@ def _blas_controller():
 
 
 def add_in_order(results):
-    """Sum of the per-block reductions, in block order (deterministic)."""
+    """Sum of the per-block reductions, in block order (deterministic).
+
+    A reduction may be an array or a tuple of arrays (summed item by item).
+    """
+    if isinstance(results[0], tuple):
+        return tuple(add_in_order(items) for items in zip(*results))
     total = results[0]
     for result in results[1:]:
         total = total + result
@@ -280,13 +308,23 @@ class InMemoryRowPass(RowPassShape):
         return [X[rows] for rows in self.blocks]
 
     def _map(self, function):
-        """``[function(i, rows) for each block]``, threaded for sparse data."""
+        """``[function(i, rows) for each block]``, on the pool of threads if any."""
         tasks = list(enumerate(self.blocks))
         if self._pool is None:
             return [function(i, rows) for i, rows in tasks]
-        # The blocks run in parallel: one BLAS thread each.
-        with _blas_controller().limit(limits=1, user_api="blas"):
+        with self.solver_context():
             return list(self._pool.map(lambda task: function(*task), tasks))
+
+    def solver_context(self):
+        """Context to run a solver in: BLAS on one thread when blocks are threaded.
+
+        The blocks then run in parallel, with one BLAS thread each. Between the
+        passes, BLAS would otherwise wake its own threads for the solver's small
+        products, and their busy-waiting would take the cores from the pool.
+        """
+        if self._pool is None:
+            return contextlib.nullcontext()
+        return _blas_controller().limit(limits=1, user_api="blas")
 
     def _sum(self, function):
         """Sum over the blocks of the reductions ``function(i, rows)``."""
@@ -354,14 +392,18 @@ class InMemoryRowPass(RowPassShape):
         )
 
     def gradient_hessian(self, labels):
-        """Data gradient of ``labels`` (k, p); keeps their Hessian weights."""
+        """Loss (k,), data gradient (k, p) and Hessian moments (k, 3) of ``labels``.
+
+        One pass (see :func:`block_gradient_hessian`); keeps the labels' Hessian
+        weights for :meth:`hessian_product`.
+        """
         labels = np.asarray(labels)
         pos_weight = self._pos_weight(labels)
         self._hessian_weights = None  # its memory is overwritten
         hessian = self._state("hessian", labels.size, self.hessian_dtype)
 
         def block(i, rows):
-            gradient, _ = block_gradient_hessian(
+            reductions, _ = block_gradient_hessian(
                 self._X_blocks[i],
                 self._columns(self.Y[rows], labels),
                 self._columns(self.raw[rows], labels),
@@ -370,13 +412,11 @@ class InMemoryRowPass(RowPassShape):
                 self.fit_intercept,
                 hessian_out=hessian[rows],
             )
-            return gradient
+            return reductions
 
-        gradient = self._sum(block)
+        reductions = self._sum(block)
         self._hessian_weights = hessian
-        return gradient
-
-        return self._sum(block)
+        return reductions
 
     def hessian_product(self, V, positions):
         """Data Hessian-vector products for the labels at ``positions``.
@@ -408,14 +448,6 @@ class InMemoryRowPass(RowPassShape):
                 self._columns(self._hessian_weights[rows], positions),
                 V,
                 self.fit_intercept,
-            )
-        )
-
-    def hessian_weight_sums(self, positions):
-        """Sum over rows of the Hessian weights at ``positions``, (k,)."""
-        return self._sum(
-            lambda i, rows: self._columns(self._hessian_weights[rows], positions).sum(
-                axis=0, dtype=np.float64
             )
         )
 
@@ -544,10 +576,18 @@ class MultiLabelLinearLoss:
         """Objective value of each label in ``labels`` at the current coef, (k,)."""
         return self.data.loss(labels) + self._penalty(self.coef[labels], labels)
 
-    def gradient(self, labels):
-        """Gradient (k, p) at the current coef; prepares Hessian products there."""
-        return self.data.gradient_hessian(labels) + self._penalty_gradient(
-            self.coef[labels], labels
+    def value_gradient(self, labels):
+        """Value (k,) and gradient (k, p) of ``labels`` at the current coef.
+
+        One pass over the data, which also prepares Hessian products at the
+        current coef and keeps the Hessian moments of the labels (see
+        :func:`block_gradient_hessian`) in ``hessian_moments``, (k, 3).
+        """
+        loss, gradient, self.hessian_moments = self.data.gradient_hessian(labels)
+        coef = self.coef[labels]
+        return (
+            loss + self._penalty(coef, labels),
+            gradient + self._penalty_gradient(coef, labels),
         )
 
     def hessian_product(self, V, positions, labels):
@@ -577,4 +617,4 @@ class MultiLabelLinearLoss:
     def loss_gradient(self, coef, labels):
         """Value (k,) and gradient (k, p) at ``coef`` of ``labels``, for L-BFGS."""
         self.set_coef(coef, labels)
-        return self.value(labels), self.gradient(labels)
+        return self.value_gradient(labels)

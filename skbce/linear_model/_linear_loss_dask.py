@@ -15,6 +15,7 @@ row sample of :meth:`DaskRowPass.subsample` (about 64 rows per coefficient, for
 the solver's starting point) does, as an in-memory backend.
 """
 
+import contextlib
 import functools
 
 import numpy as np
@@ -73,7 +74,7 @@ def _loss(labels, pos_weight, chunk):
 
 
 def _gradient_hessian(labels, pos_weight, fit_intercept, chunk):
-    gradient, hessian = block_gradient_hessian(
+    reductions, hessian = block_gradient_hessian(
         chunk["X"],
         _columns(chunk["Y"], labels),
         _columns(chunk["raw"], labels),
@@ -84,16 +85,12 @@ def _gradient_hessian(labels, pos_weight, fit_intercept, chunk):
             (chunk["X"].shape[0], len(labels)), chunk["X_hessian"].dtype
         ),
     )
-    return gradient, {**chunk, "hessian": hessian}
+    return reductions, {**chunk, "hessian": hessian}
 
 
 def _hessian_product(V, positions, fit_intercept, chunk):
     weights = _columns(chunk["hessian"], positions)
     return block_hessian_product(chunk["X_hessian"], weights, V, fit_intercept)
-
-
-def _hessian_weight_sums(positions, chunk):
-    return _columns(chunk["hessian"], positions).sum(axis=0, dtype=np.float64)
 
 
 def _column_squared_norms(fit_intercept, chunk):
@@ -172,6 +169,10 @@ class DaskRowPass(RowPassShape):
         )
         self._persisted = blocks  # keeps the persisted arrays alive
 
+    def solver_context(self):
+        """Context to run a solver in (nothing to set: the chunks run remotely)."""
+        return contextlib.nullcontext()
+
     def _sum(self, func):
         """Sum over the chunks of the reductions ``func(chunk)``."""
         return add_in_order(dask_map(func, self._chunks))
@@ -211,7 +212,10 @@ class DaskRowPass(RowPassShape):
         return self._sum(functools.partial(_loss, np.asarray(labels), self.pos_weight))
 
     def gradient_hessian(self, labels):
-        """Data gradient of ``labels`` (k, p); keeps their Hessian weights."""
+        """Loss (k,), data gradient (k, p) and Hessian moments (k, 3) of ``labels``.
+
+        Keeps their Hessian weights with the chunks.
+        """
         return self._sum_and_update(
             functools.partial(
                 _gradient_hessian,
@@ -231,10 +235,6 @@ class DaskRowPass(RowPassShape):
                 self.fit_intercept,
             )
         )
-
-    def hessian_weight_sums(self, positions):
-        """Sum over rows of the Hessian weights at ``positions``, (k,)."""
-        return self._sum(functools.partial(_hessian_weight_sums, np.asarray(positions)))
 
     def column_squared_norms(self):
         """Weighted squared norms of the columns of ``[X, 1]``, (p,)."""

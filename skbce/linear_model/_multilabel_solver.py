@@ -50,48 +50,95 @@ class SolverResult:
     converged: np.ndarray
 
 
-class _ScaledGramPreconditioner:
-    """Shared part of the preconditioners ``c_k M + l2_k I`` per label.
+class _SpanCorrectedPreconditioner:
+    """Per-label preconditioners ``M_k``: a shared base, exact on a small span.
 
-    ``M`` is fixed for the fit (given by its ``spectrum``: eigenvalues or a
-    diagonal); ``c_k`` is the mean Hessian weight of label k at the current
-    Newton iterate, so :meth:`prepare` costs no pass over the rows.
+    The Hessian of label k is ``H_k = [X, 1]' diag(s h_k) [X, 1] + l2_k I_W``,
+    with ``h_k`` a function of the logit ``x'w_k + b_k``. The base is
+    ``B_k = c_k G + l2_k I``, with ``c_k`` the mean Hessian weight of the label
+    at the current Newton iterate and ``G`` a matrix fixed for the fit: the
+    weighted Gram matrix of ``[X, 1]`` (:class:`GramPreconditioner`) or its
+    diagonal (:class:`DiagonalPreconditioner`). ``B_k`` is the Hessian for
+    constant weights ``h``; it misses most along the span ``S_k`` of the
+    label's weights and its intercept, the directions along which ``h_k``
+    varies. (For Gaussian features ``H_k`` equals ``c_k G`` plus a term of rank
+    two on that span, up to sampling noise.) So the inverse of ``B_k`` is
+    replaced on ``S_k`` by that of ``H_k`` (a two-level preconditioner)::
+
+        M_k^{-1} = B_k^{-1} + S_k [(S_k' H_k S_k)^{-1} - (S_k' B_k S_k)^{-1}] S_k',
+
+    which is positive definite whenever ``H_k`` and ``B_k`` are, and sends every
+    vector of ``S_k`` to its exact Newton step. ``S_k' H_k S_k`` needs only the
+    Hessian-weighted moments of the logits, which the gradient pass returns:
+    ``M_k`` costs no extra pass over the data.
     """
 
     def prepare(self, objective, positions, labels):
-        scale = objective.data.hessian_weight_sums(positions)
-        denominator = (
-            scale[:, None] * self.spectrum + objective.l2_reg_strength[labels][:, None]
+        moments = objective.hessian_moments[positions]
+        l2 = objective.l2_reg_strength[labels]
+        base = moments[:, :1] * self.spectrum + l2[:, None]
+        base = np.maximum(base, 1e-12 * base.max(axis=1, keepdims=True))
+        self.inverse = 1 / base
+        coef = objective.coef[labels]
+        # An orthonormal basis of the span: the unit weight vector (when not
+        # zero) and the intercept's axis. On it, [X, 1] S = [(raw - b) / |w|, 1].
+        fit_intercept = objective.fit_intercept
+        weights = coef[:, :-1] if fit_intercept else coef
+        norm = np.linalg.norm(weights, axis=1)
+        scale = np.where(norm > 0, 1 / np.where(norm > 0, norm, 1), 0)
+        span = np.zeros((labels.size, coef.shape[1], 1 + fit_intercept))
+        span[:, : weights.shape[1], 0] = weights * scale[:, None]
+        h, h_raw, h_raw2 = moments.T
+        span_hessian = np.zeros((labels.size, span.shape[2], span.shape[2]))
+        if fit_intercept:
+            span[:, -1, 1] = 1
+            b = coef[:, -1]
+            h_raw, h_raw2 = h_raw - b * h, h_raw2 - 2 * b * h_raw + b**2 * h
+            span_hessian[:, 0, 1] = span_hessian[:, 1, 0] = h_raw * scale
+            span_hessian[:, 1, 1] = h
+        span_hessian[:, 0, 0] = h_raw2 * scale**2 + l2 * (norm > 0)
+        rotated = self._rotate(span)
+        span_base = rotated.transpose(0, 2, 1) @ (base[:, :, None] * rotated)
+        self.span = span
+        self.correction = np.linalg.pinv(span_hessian, hermitian=True) - np.linalg.pinv(
+            span_base, hermitian=True
         )
-        floor = 1e-12 * denominator.max(axis=1, keepdims=True)
-        self.inverse = 1 / np.maximum(denominator, floor)
+
+    def apply(self, residual, working):
+        span = self.span[working]
+        on_span = span.transpose(0, 2, 1) @ residual[:, :, None]
+        correction = span @ (self.correction[working] @ on_span)
+        return self._apply_base(residual, working) + correction[:, :, 0]
 
 
-class DiagonalPreconditioner(_ScaledGramPreconditioner):
-    """``c_k diag(G) + l2_k`` per label: the diagonal of :class:`GramPreconditioner`.
+class DiagonalPreconditioner(_SpanCorrectedPreconditioner):
+    """The span-corrected preconditioner with ``G`` the diagonal of the Gram matrix.
 
     ``diag(G)`` holds the weighted squared norms of the columns of ``[X, 1]``,
     computed once per fit. It corrects the scales of the features (the main
-    ill-conditioning of sparse count or tf-idf data) at no cost per iteration,
-    unlike the exact Hessian diagonal, which needs a pass per Newton step.
+    ill-conditioning of sparse count or tf-idf data), and the span correction
+    the coupling of the intercept with the features, at almost no cost per
+    iteration.
     """
 
     def __init__(self, data):
         self.spectrum = data.column_squared_norms()
 
-    def apply(self, residual, working):
+    @staticmethod
+    def _rotate(span):
+        return span
+
+    def _apply_base(self, residual, working):
         return residual * self.inverse[working]
 
 
-class GramPreconditioner(_ScaledGramPreconditioner):
-    """``c_k G + l2_k I`` per label, from one eigendecomposition of the Gram matrix.
+class GramPreconditioner(_SpanCorrectedPreconditioner):
+    """The span-corrected preconditioner with ``G`` the weighted Gram matrix.
 
-    ``G = [X, 1]' diag(s) [X, 1]`` is shared by all labels. Where the Hessian
-    weights vary little with x (or vary along few directions, as for Gaussian
-    designs), CG on the preconditioned system needs a handful of steps. Built
-    once per fit (a (p, p) reduction plus an eigendecomposition): for dense
-    data with moderate d. ``G`` is estimated from about ``32 p`` evenly spaced
-    rows (every ``stride``-th row), plenty for a preconditioner.
+    ``G = [X, 1]' diag(s) [X, 1]`` is shared by all labels: one
+    eigendecomposition ``G = Q diag(spectrum) Q'`` per fit, for dense data of
+    moderate width. It is estimated from about ``rows_per_dof * p`` evenly
+    spaced rows (every ``stride``-th row), plenty for a preconditioner.
     """
 
     rows_per_dof = 32
@@ -101,7 +148,10 @@ class GramPreconditioner(_ScaledGramPreconditioner):
         eigenvalues, self.eigenvectors = np.linalg.eigh(data.gram(stride))
         self.spectrum = np.maximum(eigenvalues, 0)
 
-    def apply(self, residual, working):
+    def _rotate(self, span):
+        return self.eigenvectors.T @ span
+
+    def _apply_base(self, residual, working):
         Q = self.eigenvectors
         return ((residual @ Q) * self.inverse[working]) @ Q.T
 
@@ -167,6 +217,37 @@ def _conjugate_gradient(
     return solution
 
 
+def _sufficient_decrease(trial, start, step, slope, rounding):
+    """Armijo's test, or a change within the rounding of the objective."""
+    change = trial - start
+    return (change <= _ARMIJO * step * slope) | (
+        np.abs(change) <= rounding * np.abs(start)
+    )
+
+
+def _backtrack(objective, pending, start, slope, rounding):
+    """Armijo backtracking from the full step for the directions ``pending``.
+
+    The coefficients sit at the full step, ``coef + V``: trial step ``t`` is at
+    ``t - 1`` from there. ``start`` and ``slope`` are the values and directional
+    derivatives at ``coef`` of all directions. Returns the accepted step of every
+    direction (1 for those not pending, 0 where no halving up to
+    ``2**-_MAX_LINE_SEARCH`` was enough).
+    """
+    step = np.ones(start.size)
+    for _ in range(_MAX_LINE_SEARCH - 1):
+        step[pending] *= 0.5
+        trial = objective.trial_value(step[pending] - 1, pending)
+        ok = _sufficient_decrease(
+            trial, start[pending], step[pending], slope[pending], rounding
+        )
+        pending = pending[~ok]
+        if pending.size == 0:
+            return step
+    step[pending] = 0
+    return step
+
+
 def newton_cg_lockstep(
     objective,
     coef,
@@ -202,16 +283,14 @@ def newton_cg_lockstep(
         line search failed (the caller may hand those to :func:`lbfgs_joint`).
     """
     n_labels = coef.shape[0]
-    all_labels = np.arange(n_labels)
     objective.set_coef(coef)
-    value = objective.value(all_labels)
+    active = np.arange(n_labels)
+    value, gradient = objective.value_gradient(active)
     n_iter = np.zeros(n_labels, dtype=np.int32)
     converged = np.zeros(n_labels, dtype=bool)
     # Relative size of rounding errors in the objective (float32 data: larger).
     rounding = 16 * np.finfo(objective.data.dtype).eps
-    active = all_labels
     for iteration in range(max_iter + 1):
-        gradient = objective.gradient(active)
         gradient_max = np.abs(gradient).max(axis=1)
         done = gradient_max <= tol
         converged[active[done]] = True
@@ -229,28 +308,26 @@ def newton_cg_lockstep(
             objective, gradient, positions, labels, max_cg_iter, preconditioner, tol
         )
         slope = np.einsum("ij,ij->i", gradient, direction)
+        start = value[positions]
+        # The full Newton step first: its value comes with the gradient there, in
+        # one pass. Labels it does not decrease enough backtrack from it.
         objective.set_direction(direction, labels)
-        step = np.ones(labels.size)
-        accepted = np.zeros(labels.size, dtype=bool)
-        pending = np.arange(labels.size)
-        start = value[labels]
-        for _ in range(_MAX_LINE_SEARCH):
-            trial = objective.trial_value(step[pending], pending)
-            change = trial - start[pending]
-            ok = (change <= _ARMIJO * step[pending] * slope[pending]) | (
-                np.abs(change) <= rounding * np.abs(start[pending])
-            )
-            accepted[pending[ok]] = True
-            value[labels[pending[ok]]] = trial[ok]
-            pending = pending[~ok]
-            if pending.size == 0:
-                break
-            step[pending] *= 0.5
-        moved = np.flatnonzero(accepted)
-        objective.move(step[moved], moved)
+        objective.move(np.ones(labels.size), np.arange(labels.size))
+        value, gradient = objective.value_gradient(labels)
+        accepted = _sufficient_decrease(value, start, 1.0, slope, rounding)
         n_iter[labels] += 1
-        if verbose and not accepted.all():
-            print(f"Line search failed for labels {labels[~accepted].tolist()}")
+        if not accepted.all():
+            step = _backtrack(
+                objective, np.flatnonzero(~accepted), start, slope, rounding
+            )
+            accepted = step > 0
+            # Move the backtracked labels from the full step to their step (or
+            # back to the start when their search failed).
+            backtracked = np.flatnonzero(step < 1)
+            objective.move(step[backtracked] - 1, backtracked)
+            if verbose and not accepted.all():
+                print(f"Line search failed for labels {labels[~accepted].tolist()}")
+            value, gradient = objective.value_gradient(labels[accepted])
         active = labels[accepted]
     return SolverResult(objective.coef.copy(), n_iter, converged)
 
@@ -365,9 +442,10 @@ class OnlineNewton:
 
     def _batch(self, X, Y, sample_weight, pos_weight, coef):
         raw = block_raw(X, coef, self.fit_intercept)
-        return block_gradient_hessian(
+        (_, gradient, _), hessian_weights = block_gradient_hessian(
             X, Y, raw, sample_weight, pos_weight, self.fit_intercept
         )
+        return gradient, hessian_weights
 
     def _batch_curvature(self, X, hessian_weights):
         X1 = X.toarray() if hasattr(X, "toarray") else np.asarray(X)
