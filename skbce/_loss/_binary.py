@@ -25,22 +25,24 @@ cancellation occurs and no exponential overflows, whatever the magnitude of z.
 The sigmoid is ``exp(min(z, 0)) / (1 + exp(-|z|))``, exact in both tails.
 
 The kernels are inner loops of the solvers: each makes its few passes in place
-over new arrays of the broadcast shape, without temporaries.
+over new arrays of the broadcast shape (or arrays the caller reuses), without
+temporaries.
 """
 
 import numpy as np
 
 
-def _neg_abs(y, raw, pos_weight):
-    """A new array ``-|raw|`` of the broadcast shape of the arguments.
+def _neg_abs(y, raw, pos_weight, out=None):
+    """``-|raw|`` in a new array (or ``out``) of the broadcast shape of the arguments.
 
     In the floating dtype of ``raw`` (float64 for other dtypes); every kernel
     then works in place on arrays of this shape and dtype.
     """
     raw = np.asarray(raw)
-    dtype = raw.dtype if raw.dtype.kind == "f" else np.dtype(np.float64)
-    shape = np.broadcast_shapes(np.shape(y), raw.shape, np.shape(pos_weight))
-    out = np.empty(shape, dtype)
+    if out is None:
+        dtype = raw.dtype if raw.dtype.kind == "f" else np.dtype(np.float64)
+        shape = np.broadcast_shapes(np.shape(y), raw.shape, np.shape(pos_weight))
+        out = np.empty(shape, dtype)
     np.abs(raw, out=out)
     return np.negative(out, out=out)
 
@@ -58,13 +60,18 @@ def _positive_factor(y, pos_weight):
     return wy, wy + (1 - y)
 
 
-def _loss_from(y, raw, t, wy, c):
-    """The loss ``c * t + (c * max(z, 0) - w*y*z)`` in place of ``t``."""
-    linear = np.maximum(raw, 0, out=np.empty_like(t))
+def _loss_from(y, raw, t, wy, c, scratch=None):
+    """The loss ``c * t + z * (c * [z > 0] - w*y)`` in place of ``t``.
+
+    ``z * (c * [z > 0] - w*y)`` is ``c * max(z, 0) - w*y*z``, the non-negative
+    second term, built in ``scratch`` (a new array when None).
+    """
+    linear = np.greater(raw, 0, out=np.empty_like(t) if scratch is None else scratch)
     if c is not None:
         linear *= c
         t *= c
-    linear -= np.multiply(wy, raw, out=np.empty_like(t))
+    linear -= wy
+    linear *= raw
     t += linear
     return t
 
@@ -78,13 +85,18 @@ def loss(y, raw, pos_weight=None):
     return _result(_loss_from(y, raw, t, wy, c))
 
 
-def _sigmoid_parts(y, raw, pos_weight):
-    """``e = exp(-|z|)``, ``inv = 1 / (1 + e)`` and ``p = sigmoid(z)``, new arrays."""
-    e = _neg_abs(y, raw, pos_weight)
-    p = np.minimum(raw, 0, out=np.empty_like(e))
+def _sigmoid_parts(y, raw, pos_weight, out=(None, None, None)):
+    """``e = exp(-|z|)``, ``inv = 1 / (1 + e)`` and ``p = sigmoid(z)``.
+
+    In new arrays, or in the arrays ``out = (e, inv, p)`` (of the broadcast shape
+    and floating dtype) where not None.
+    """
+    e_out, inv_out, p_out = out
+    e = _neg_abs(y, raw, pos_weight, out=e_out)
+    p = np.minimum(raw, 0, out=np.empty_like(e) if p_out is None else p_out)
     np.exp(e, out=e)
     np.exp(p, out=p)  # exp(min(z, 0)): 1 for z >= 0, e for z < 0
-    inv = np.add(e, 1, out=np.empty_like(e))
+    inv = np.add(e, 1, out=np.empty_like(e) if inv_out is None else inv_out)
     np.reciprocal(inv, out=inv)
     p *= inv
     return e, inv, p
@@ -122,17 +134,21 @@ def gradient_hessian(y, raw, pos_weight=None):
     return _result(_gradient_from(y, p, wy, c)), _result(hessian)
 
 
-def loss_gradient_hessian(y, raw, pos_weight=None):
+def loss_gradient_hessian(y, raw, pos_weight=None, out=None):
     """Element-wise BCE and its first and second derivatives, sharing one exp.
 
-    The same values as :func:`loss` and :func:`gradient_hessian`, in one pass.
+    The same values as :func:`loss` and :func:`gradient_hessian`, in one pass
+    over four new arrays, or over ``out = (loss, gradient, hessian, scratch)``
+    (arrays of the broadcast shape and floating dtype, reused by the caller).
     """
-    e, inv, p = _sigmoid_parts(y, raw, pos_weight)
+    value, gradient, hessian, scratch = (None,) * 4 if out is None else out
+    e, inv, p = _sigmoid_parts(y, raw, pos_weight, out=(hessian, scratch, gradient))
     wy, c = _positive_factor(y, pos_weight)
-    value = _loss_from(y, raw, np.log1p(e), wy, c)
+    value = np.log1p(e, out=value)
     hessian = np.multiply(e, inv, out=e)
     hessian *= inv
     if c is not None:
         hessian *= c
+    value = _loss_from(y, raw, value, wy, c, scratch=inv)
     gradient = _gradient_from(y, p, wy, c)
     return _result(value), _result(gradient), _result(hessian)

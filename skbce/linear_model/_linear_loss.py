@@ -44,6 +44,7 @@ reductions. Solvers see nothing but parameters and reductions, through
 import contextlib
 import functools
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -90,7 +91,14 @@ def block_loss(Y, raw, sample_weight, pos_weight):
 
 
 def block_gradient_hessian(
-    X, Y, raw, sample_weight, pos_weight, fit_intercept, hessian_out=None
+    X,
+    Y,
+    raw,
+    sample_weight,
+    pos_weight,
+    fit_intercept,
+    hessian_out=None,
+    workspace=None,
 ):
     """Loss, gradient and Hessian moments (reductions) and Hessian weights of a block.
 
@@ -107,37 +115,48 @@ def block_gradient_hessian(
     ``s_i * h_ik``, shape (n_rows, k): per-row state that defines the
     Hessian-vector products of :func:`block_hessian_product` until the next
     call. They are written to ``hessian_out`` when given (an array of that shape,
-    of any floating dtype: the dtype of the Hessian products).
+    of any floating dtype: the dtype of the Hessian products). ``workspace``:
+    None or four arrays of shape (n_rows, k) in the dtype of ``raw``, to reuse.
     """
-    loss, gradient, hessian = _binary.loss_gradient_hessian(Y, raw, pos_weight)
+    if workspace is not None and hessian_out is not None:
+        if hessian_out.dtype == raw.dtype:
+            workspace = (*workspace[:2], hessian_out, workspace[3])
+    loss, gradient, hessian = _binary.loss_gradient_hessian(
+        Y, raw, pos_weight, out=workspace
+    )
     sw = sample_weight.astype(raw.dtype, copy=False)[:, None]
     gradient *= sw
-    hessian = np.multiply(
-        hessian, sw, out=hessian if hessian_out is None else hessian_out
-    )
+    hessian *= sw
     # einsum, not BLAS: no BLAS threads inside the threaded passes over blocks.
-    loss = np.einsum("i,ij->j", sample_weight, loss.astype(np.float64, copy=False))
-    h_raw = hessian * raw
     moments = np.stack(
         [
-            hessian.sum(axis=0, dtype=np.float64),
-            h_raw.sum(axis=0, dtype=np.float64),
-            np.einsum("ij,ij->j", h_raw, raw, dtype=np.float64),
+            np.einsum("ij->j", hessian, dtype=np.float64),
+            np.einsum("ij,ij->j", hessian, raw, dtype=np.float64),
+            np.einsum("ij,ij,ij->j", hessian, raw, raw, dtype=np.float64),
         ],
         axis=1,
     )
-    reductions = (loss, _transpose_product(X, gradient, fit_intercept), moments)
+    reductions = (
+        np.einsum("i,ij->j", sample_weight, loss, dtype=np.float64),
+        _transpose_product(X, gradient, fit_intercept),
+        moments,
+    )
+    if hessian_out is not None and hessian is not hessian_out:
+        hessian_out[...] = hessian
+        hessian = hessian_out
     return reductions, hessian
 
 
-def block_hessian_product(X, hessian_weights, V, fit_intercept):
+def block_hessian_product(X, hessian_weights, V, fit_intercept, workspace=None):
     """Data part of the Hessian-vector products of a block for directions V (k, p).
 
     Two shared products for all k labels: ``X @ V_W.T`` and ``X.T @ (...)``.
+    ``workspace``: None or an array of shape (n_rows, k) in the dtype of X, to
+    reuse.
     """
-    return _transpose_product(
-        X, hessian_weights * block_raw(X, V, fit_intercept), fit_intercept
-    )
+    raw = block_raw(X, V, fit_intercept, out=workspace)
+    raw *= hessian_weights
+    return _transpose_product(X, raw, fit_intercept)
 
 
 def block_line_loss(Y, raw, raw_direction, step, sample_weight, pos_weight):
@@ -283,6 +302,7 @@ class InMemoryRowPass(RowPassShape):
             _thread_pool(n_threads) if n_threads > 1 and len(self.blocks) > 1 else None
         )
         self._X_blocks = self._split(X)
+        self._local = threading.local()
         self._X_hessian = None
         self._memory = {}
         self._hessian_weights = None
@@ -300,6 +320,21 @@ class InMemoryRowPass(RowPassShape):
             memory = np.empty(max(size, self.n_rows * self.Y.shape[1]), dtype)
             self._memory[name] = memory
         return memory[:size].reshape(self.n_rows, n_columns)
+
+    def _workspace(self, rows, n_columns, dtype, count):
+        """``count`` scratch arrays of shape (rows, n_columns) and dtype.
+
+        Each thread reuses its own: fresh large arrays cost page faults on first
+        touch, as much as the element-wise work done in them.
+        """
+        memory = self._local.__dict__.setdefault("memory", {})
+        size = rows * n_columns
+        arrays = memory.get(np.dtype(dtype))
+        if arrays is None or arrays.shape[0] < count or arrays.shape[1] < size:
+            largest = max(block.stop - block.start for block in self.blocks)
+            arrays = np.empty((count, max(size, largest * self.Y.shape[1])), dtype)
+            memory[np.dtype(dtype)] = arrays
+        return [array[:size].reshape(rows, n_columns) for array in arrays[:count]]
 
     def _split(self, X):
         """Row blocks of X: views when dense, CSR copies when sparse."""
@@ -411,6 +446,9 @@ class InMemoryRowPass(RowPassShape):
                 pos_weight,
                 self.fit_intercept,
                 hessian_out=hessian[rows],
+                workspace=self._workspace(
+                    rows.stop - rows.start, labels.size, self.dtype, 4
+                ),
             )
             return reductions
 
@@ -423,16 +461,15 @@ class InMemoryRowPass(RowPassShape):
 
         ``positions`` index the labels of the last :meth:`gradient_hessian` call.
         Computed in ``hessian_dtype``: float32 products of float64 data (a float32
-        copy of X made once, block by block) serve CG, whose relative accuracy
+        copy of X made once) serve CG, whose relative accuracy
         needs are far above float32 rounding, at twice the speed; gradients
         stay float64. The Hessian weights are kept in that dtype.
         """
         X_blocks = self._X_blocks
         if self.hessian_dtype != self.dtype:
             if self._X_hessian is None:
-                self._X_hessian = self._map(
-                    lambda i, rows: self._X_blocks[i].astype(self.hessian_dtype)
-                )
+                # One copy, split like X: a large array gets huge pages.
+                self._X_hessian = self._split(self.X.astype(self.hessian_dtype))
             X_blocks = self._X_hessian
         positions = np.asarray(positions)
         n_weights = self._hessian_weights.shape[1]
@@ -448,6 +485,9 @@ class InMemoryRowPass(RowPassShape):
                 self._columns(self._hessian_weights[rows], positions),
                 V,
                 self.fit_intercept,
+                workspace=self._workspace(
+                    rows.stop - rows.start, positions.size, self.hessian_dtype, 1
+                )[0],
             )
         )
 

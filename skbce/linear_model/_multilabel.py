@@ -63,6 +63,17 @@ def _check_two_classes(classes, present):
         )
 
 
+def _is_indicator(y):
+    """Whether the array ``y`` holds only 0 and 1 (booleans, integers or floats)."""
+    if y.dtype.kind == "b":
+        return True
+    if y.dtype.kind in "iu":
+        return y.size == 0 or (y.min() >= 0 and y.max() <= 1)
+    if y.dtype.kind == "f":
+        return bool(((y == 0) | (y == 1)).all())
+    return False
+
+
 class MultiLabelLogisticClassifier(
     AtomicSetParamsMixin, ClassifierMixin, BaseEstimator
 ):
@@ -266,7 +277,7 @@ class MultiLabelLogisticClassifier(
                     "indicator matrix (e.g. from MultiLabelBinarizer)."
                 )
             return X, y, None
-        if y.dtype.kind not in "biuf" or not np.isin(y, (0, 1)).all():
+        if not _is_indicator(y):
             raise ValueError(
                 "A 2-D y must be a multi-label indicator matrix of 0/1 (or bool) "
                 "values, one column per label; got values "

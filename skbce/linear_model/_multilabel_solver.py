@@ -74,41 +74,53 @@ class _SpanCorrectedPreconditioner:
     """
 
     def prepare(self, objective, positions, labels):
+        """Build ``M_k`` for ``labels`` (at ``positions`` of the last gradient)."""
         moments = objective.hessian_moments[positions]
         l2 = objective.l2_reg_strength[labels]
         base = moments[:, :1] * self.spectrum + l2[:, None]
         base = np.maximum(base, 1e-12 * base.max(axis=1, keepdims=True))
         self.inverse = 1 / base
+        # An orthonormal basis of the span: the unit weight vector ``unit`` (zero
+        # when the weights are) and the intercept's axis, on which
+        # [X, 1] S = [(raw - b) / |w|, 1].
         coef = objective.coef[labels]
-        # An orthonormal basis of the span: the unit weight vector (when not
-        # zero) and the intercept's axis. On it, [X, 1] S = [(raw - b) / |w|, 1].
-        fit_intercept = objective.fit_intercept
-        weights = coef[:, :-1] if fit_intercept else coef
-        norm = np.linalg.norm(weights, axis=1)
-        scale = np.where(norm > 0, 1 / np.where(norm > 0, norm, 1), 0)
-        span = np.zeros((labels.size, coef.shape[1], 1 + fit_intercept))
-        span[:, : weights.shape[1], 0] = weights * scale[:, None]
+        self.fit_intercept = objective.fit_intercept
+        n_features = coef.shape[1] - self.fit_intercept
+        norm = np.linalg.norm(coef[:, :n_features], axis=1)
+        scale = np.divide(1, norm, out=np.zeros_like(norm), where=norm > 0)
+        self.unit = coef * scale[:, None]
         h, h_raw, h_raw2 = moments.T
-        span_hessian = np.zeros((labels.size, span.shape[2], span.shape[2]))
-        if fit_intercept:
-            span[:, -1, 1] = 1
+        rank = 1 + self.fit_intercept
+        span_hessian = np.zeros((labels.size, rank, rank))
+        if self.fit_intercept:
+            self.unit[:, -1] = 0
             b = coef[:, -1]
             h_raw, h_raw2 = h_raw - b * h, h_raw2 - 2 * b * h_raw + b**2 * h
             span_hessian[:, 0, 1] = span_hessian[:, 1, 0] = h_raw * scale
             span_hessian[:, 1, 1] = h
         span_hessian[:, 0, 0] = h_raw2 * scale**2 + l2 * (norm > 0)
-        rotated = self._rotate(span)
-        span_base = rotated.transpose(0, 2, 1) @ (base[:, :, None] * rotated)
-        self.span = span
         self.correction = np.linalg.pinv(span_hessian, hermitian=True) - np.linalg.pinv(
-            span_base, hermitian=True
+            self._span_base(base), hermitian=True
         )
 
-    def apply(self, residual, working):
-        span = self.span[working]
-        on_span = span.transpose(0, 2, 1) @ residual[:, :, None]
-        correction = span @ (self.correction[working] @ on_span)
-        return self._apply_base(residual, working) + correction[:, :, 0]
+    def restrict(self, keep):
+        """Keep the labels where ``keep`` is True (those CG still works on)."""
+        for name in self._per_label:
+            setattr(self, name, getattr(self, name)[keep])
+
+    _per_label = ("inverse", "unit", "correction")
+
+    def apply(self, residual):
+        """``M_k^{-1} r_k`` for the labels kept, (k, p)."""
+        on_span = np.einsum("kp,kp->k", self.unit, residual)[:, None]
+        if self.fit_intercept:
+            on_span = np.hstack([on_span, residual[:, -1:]])
+        coefficients = np.einsum("krs,ks->kr", self.correction, on_span)
+        z = self._apply_base(residual)
+        z += self.unit * coefficients[:, :1]
+        if self.fit_intercept:
+            z[:, -1] += coefficients[:, 1]
+        return z
 
 
 class DiagonalPreconditioner(_SpanCorrectedPreconditioner):
@@ -124,12 +136,17 @@ class DiagonalPreconditioner(_SpanCorrectedPreconditioner):
     def __init__(self, data):
         self.spectrum = data.column_squared_norms()
 
-    @staticmethod
-    def _rotate(span):
-        return span
+    def _span_base(self, base):
+        """``S' B S`` per label: ``unit`` has no intercept entry, so it is diagonal."""
+        rank = 1 + self.fit_intercept
+        span_base = np.zeros((base.shape[0], rank, rank))
+        span_base[:, 0, 0] = np.einsum("kp,kp,kp->k", base, self.unit, self.unit)
+        if self.fit_intercept:
+            span_base[:, 1, 1] = base[:, -1]
+        return span_base
 
-    def _apply_base(self, residual, working):
-        return residual * self.inverse[working]
+    def _apply_base(self, residual):
+        return residual * self.inverse
 
 
 class GramPreconditioner(_SpanCorrectedPreconditioner):
@@ -148,12 +165,17 @@ class GramPreconditioner(_SpanCorrectedPreconditioner):
         eigenvalues, self.eigenvectors = np.linalg.eigh(data.gram(stride))
         self.spectrum = np.maximum(eigenvalues, 0)
 
-    def _rotate(self, span):
-        return self.eigenvectors.T @ span
-
-    def _apply_base(self, residual, working):
+    def _span_base(self, base):
+        """``S' B S`` per label, ``B = Q diag(base) Q'``."""
         Q = self.eigenvectors
-        return ((residual @ Q) * self.inverse[working]) @ Q.T
+        rotated = [self.unit @ Q]
+        if self.fit_intercept:
+            rotated.append(np.broadcast_to(Q[-1], base.shape))
+        return np.einsum("kp,rkp,skp->krs", base, rotated, rotated)
+
+    def _apply_base(self, residual):
+        Q = self.eigenvectors
+        return ((residual @ Q) * self.inverse) @ Q.T
 
 
 def _conjugate_gradient(
@@ -170,50 +192,51 @@ def _conjugate_gradient(
     gradient the quadratic model predicts after the step: no need to solve
     beyond the convergence tolerance), or on non-positive curvature.
     """
-    n_labels = gradient.shape[0]
-    if preconditioner is not None:
+    if preconditioner is None:
+        precondition = np.copy
+    else:
         preconditioner.prepare(objective, positions, labels)
-    working = np.arange(n_labels)
-
-    def precondition(r, working):
-        return r if preconditioner is None else preconditioner.apply(r, working)
-
-    gradient_norm = np.abs(gradient).sum(axis=1)
+        precondition = preconditioner.apply
     forcing = np.minimum(0.5, np.sqrt(np.abs(gradient).max(axis=1)))
-    stop = forcing * gradient_norm
+    stop = forcing * np.abs(gradient).sum(axis=1)
     solution = np.zeros_like(gradient)
-    residual = -gradient
-    z = precondition(residual, working)
-    direction = z.copy()
-    rz = np.einsum("ij,ij->i", residual, z)
+    # The labels CG still works on, and their compact state.
+    working = np.arange(gradient.shape[0])
+    x = np.zeros_like(gradient)
+    r = -gradient
+    d = precondition(r)
+    rz = np.einsum("ij,ij->i", r, d)
     for _ in range(max_iter):
-        if working.size == 0:
-            break
-        d = direction[working]
         hd = objective.hessian_product(d, positions[working], labels[working])
         curvature = np.einsum("ij,ij->i", d, hd)
         flat = curvature <= 1e-16 * np.einsum("ij,ij->i", d, d)
+        alpha = np.where(flat, 0.0, rz / np.where(flat, 1.0, curvature))
+        x += alpha[:, None] * d
         if flat.any():
             # Non-positive curvature: keep the solution so far (or, on the first
             # CG step, the preconditioned steepest-descent direction).
-            first = ~solution[working[flat]].any(axis=1)
-            solution[working[flat][first]] = d[flat][first]
-        alpha = rz[working] / np.where(flat, 1.0, curvature)
-        alpha[flat] = 0
-        solution[working] += alpha[:, None] * d
-        residual[working] -= alpha[:, None] * hd
-        r = residual[working]
-        z = precondition(r, working)
-        rz_new = np.einsum("ij,ij->i", r, z)
-        beta = rz_new / np.where(rz[working] > 0, rz[working], 1.0)
-        direction[working] = z + beta[:, None] * d
-        rz[working] = rz_new
+            first = flat & ~x.any(axis=1)
+            x[first] = d[first]
+        r -= alpha[:, None] * hd
         done = (
             flat
             | (np.abs(r).sum(axis=1) <= stop[working])
             | (np.abs(r).max(axis=1) <= tol / 2)
         )
-        working = working[~done]
+        if done.any():
+            solution[working[done]] = x[done]
+            keep = ~done
+            working, x, r, d, rz = working[keep], x[keep], r[keep], d[keep], rz[keep]
+            if working.size == 0:
+                return solution
+            if preconditioner is not None:
+                preconditioner.restrict(keep)
+        z = precondition(r)
+        rz_new = np.einsum("ij,ij->i", r, z)
+        d *= (rz_new / np.where(rz > 0, rz, 1.0))[:, None]
+        d += z
+        rz = rz_new
+    solution[working] = x
     return solution
 
 
