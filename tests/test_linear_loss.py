@@ -126,6 +126,33 @@ def test_linear_loss_line_search_values_match_recomputed_logits(rng):
 
 
 @pytest.mark.parametrize("sparse_X", [False, True])
+def test_linear_loss_full_step_then_backtrack_matches_fresh_passes(rng, sparse_X):
+    """Check that the one-pass full step gives the value and gradient at coef + V,
+    and that backtracking from it (step t - 1) lands on coef + t V."""
+    X, Y, sw, pw, l2, coef = _problem(rng, sparse_X)
+    objective = _loss(X, Y, sw, pw, l2, True, block_bytes=1, n_threads=2)
+    reference = _loss(X, Y, sw, pw, l2, True)
+    labels = np.array([3, 1])
+    V = rng.standard_normal((2, coef.shape[1]))
+    objective.set_coef(coef)
+    value, gradient = objective.full_step(V, labels)
+    moved = coef.copy()
+    moved[labels] += V
+    reference.set_coef(moved)
+    expected_value, expected_gradient = reference.value_gradient(labels)
+    assert_allclose(value, expected_value, rtol=1e-12)
+    assert_allclose(gradient, expected_gradient, rtol=1e-10, atol=1e-14)
+    step = np.array([0.5, 0.25])
+    trial = objective.trial_value(step - 1, np.arange(2))
+    objective.move(step - 1, np.arange(2))
+    moved[labels] = coef[labels] + step[:, None] * V
+    reference.set_coef(moved)
+    assert_allclose(trial, reference.value(labels), rtol=1e-12)
+    assert_allclose(objective.coef, moved, rtol=1e-12)
+    assert_allclose(objective.data.raw, reference.data.raw, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("sparse_X", [False, True])
 def test_row_pass_blocks_add_up_to_one_pass(rng, sparse_X):
     """Check that reductions over many row blocks (threaded for sparse data)
     equal those of a single block."""

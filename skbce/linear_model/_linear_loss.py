@@ -71,7 +71,10 @@ def block_raw(X, coef, fit_intercept, out=None):
     """
     n_features = X.shape[1]
     weights = coef[:, :n_features].T.astype(X.dtype, copy=False)
-    if out is None:
+    if not weights.any():  # e.g. the intercept-only start: no product
+        raw = np.empty((X.shape[0], coef.shape[0]), X.dtype) if out is None else out
+        raw[...] = 0
+    elif out is None:
         raw = _dense(X @ weights)
     elif sparse.issparse(X):
         raw = out
@@ -222,7 +225,18 @@ def add_in_order(results):
 
 
 class RowPassShape:
-    """Shape properties shared by the data-pass backends (which hold ``X``)."""
+    """What the data-pass backends (which hold ``X``) share."""
+
+    def full_step(self, V, labels):
+        """Move the logits of ``labels`` by the directions V (k, p) and return the
+        reductions of :meth:`gradient_hessian` there.
+
+        Keeps the direction logits (for :meth:`trial_loss` and :meth:`move`), as
+        :meth:`set_direction` does. A backend may do it all in one pass.
+        """
+        self.set_direction(V, labels)
+        self.move(np.ones(len(labels)), np.arange(len(labels)))
+        return self.gradient_hessian(labels)
 
     @property
     def n_rows(self):
@@ -347,15 +361,15 @@ class InMemoryRowPass(RowPassShape):
         tasks = list(enumerate(self.blocks))
         if self._pool is None:
             return [function(i, rows) for i, rows in tasks]
-        with self.solver_context():
-            return list(self._pool.map(lambda task: function(*task), tasks))
+        return list(self._pool.map(lambda task: function(*task), tasks))
 
     def solver_context(self):
-        """Context to run a solver in: BLAS on one thread when blocks are threaded.
+        """Context to run the passes in: BLAS on one thread when blocks are threaded.
 
-        The blocks then run in parallel, with one BLAS thread each. Between the
-        passes, BLAS would otherwise wake its own threads for the solver's small
-        products, and their busy-waiting would take the cores from the pool.
+        The blocks then run in parallel, with one BLAS thread each. (Set once for
+        a whole solver, not per pass: between the passes, BLAS would otherwise
+        wake its own threads for the solver's small products, and their
+        busy-waiting would take the cores from the pool.)
         """
         if self._pool is None:
             return contextlib.nullcontext()
@@ -386,11 +400,14 @@ class InMemoryRowPass(RowPassShape):
         return self.pos_weight[labels].astype(self.X.dtype, copy=False)
 
     @staticmethod
-    def _columns(array, index):
-        """``array[:, index]``, without a copy when ``index`` is all columns."""
+    def _columns(array, index, out=None):
+        """``array[:, index]`` (into ``out`` when given), or ``array`` itself when
+        ``index`` is all its columns in order."""
         if index.size == array.shape[1] and (index == np.arange(index.size)).all():
             return array
-        return array[:, index]
+        if out is None:
+            return array[:, index]
+        return np.take(array, index, axis=1, out=out)
 
     def _every_label(self, labels):
         """Whether ``labels`` are all the labels, in order."""
@@ -432,23 +449,54 @@ class InMemoryRowPass(RowPassShape):
         One pass (see :func:`block_gradient_hessian`); keeps the labels' Hessian
         weights for :meth:`hessian_product`.
         """
+        return self._gradient_pass(labels)
+
+    def full_step(self, V, labels):
+        """Move the logits of ``labels`` by the directions V (k, p) and return the
+        reductions of :meth:`gradient_hessian` there, in one pass.
+
+        Keeps the direction logits, as :meth:`set_direction` does.
+        """
+        labels = np.asarray(labels)
+        self._direction_labels = labels
+        self._raw_direction = None  # its memory is overwritten
+        direction = self._state("direction", V.shape[0], self.dtype)
+        every_label = self._every_label(labels)
+
+        def move(i, rows):
+            block_raw(self._X_blocks[i], V, self.fit_intercept, out=direction[rows])
+            if every_label:
+                self.raw[rows] += direction[rows]
+            else:
+                self.raw[rows, labels] += direction[rows]
+
+        reductions = self._gradient_pass(labels, before=move)
+        self._raw_direction = direction
+        return reductions
+
+    def _gradient_pass(self, labels, before=None):
+        """The pass of :meth:`gradient_hessian`, each block first updated by
+        ``before(i, rows)`` when given."""
         labels = np.asarray(labels)
         pos_weight = self._pos_weight(labels)
         self._hessian_weights = None  # its memory is overwritten
         hessian = self._state("hessian", labels.size, self.hessian_dtype)
 
         def block(i, rows):
+            if before is not None:
+                before(i, rows)
+            workspace = self._workspace(
+                rows.stop - rows.start, labels.size, self.dtype, 6
+            )
             reductions, _ = block_gradient_hessian(
                 self._X_blocks[i],
-                self._columns(self.Y[rows], labels),
-                self._columns(self.raw[rows], labels),
+                self._columns(self.Y[rows], labels, out=workspace[4]),
+                self._columns(self.raw[rows], labels, out=workspace[5]),
                 self.sample_weight[rows],
                 pos_weight,
                 self.fit_intercept,
                 hessian_out=hessian[rows],
-                workspace=self._workspace(
-                    rows.stop - rows.start, labels.size, self.dtype, 4
-                ),
+                workspace=workspace[:4],
             )
             return reductions
 
@@ -472,24 +520,20 @@ class InMemoryRowPass(RowPassShape):
                 self._X_hessian = self._split(self.X.astype(self.hessian_dtype))
             X_blocks = self._X_hessian
         positions = np.asarray(positions)
-        n_weights = self._hessian_weights.shape[1]
-        if n_weights > positions.size > n_weights // 2:
-            # Cheaper for all the labels (zero directions for the others) than
-            # with a gather of the Hessian weights of most of them.
-            padded = np.zeros((n_weights, V.shape[1]))
-            padded[positions] = V
-            return self.hessian_product(padded, np.arange(n_weights))[positions]
-        return self._sum(
-            lambda i, rows: block_hessian_product(
+
+        def block(i, rows):
+            workspace = self._workspace(
+                rows.stop - rows.start, positions.size, self.hessian_dtype, 2
+            )
+            return block_hessian_product(
                 X_blocks[i],
-                self._columns(self._hessian_weights[rows], positions),
+                self._columns(self._hessian_weights[rows], positions, out=workspace[1]),
                 V,
                 self.fit_intercept,
-                workspace=self._workspace(
-                    rows.stop - rows.start, positions.size, self.hessian_dtype, 1
-                )[0],
+                workspace=workspace[0],
             )
-        )
+
+        return self._sum(block)
 
     def column_squared_norms(self):
         """Weighted squared norms of the columns of ``[X, 1]``, (p,)."""
@@ -623,7 +667,11 @@ class MultiLabelLinearLoss:
         current coef and keeps the Hessian moments of the labels (see
         :func:`block_gradient_hessian`) in ``hessian_moments``, (k, 3).
         """
-        loss, gradient, self.hessian_moments = self.data.gradient_hessian(labels)
+        return self._value_gradient(labels, self.data.gradient_hessian(labels))
+
+    def _value_gradient(self, labels, reductions):
+        """Value and gradient from the data's reductions, plus the penalty."""
+        loss, gradient, self.hessian_moments = reductions
         coef = self.coef[labels]
         return (
             loss + self._penalty(coef, labels),
@@ -641,6 +689,17 @@ class MultiLabelLinearLoss:
         self._direction = V
         self._direction_labels = np.asarray(labels)
         self.data.set_direction(V, labels)
+
+    def full_step(self, V, labels):
+        """Move ``labels`` to ``coef + V`` and return their value (k,) and gradient
+        (k, p) there (see :meth:`value_gradient`), in one pass over the data.
+
+        The directions are kept, as by :meth:`set_direction`, to backtrack.
+        """
+        self._direction = V
+        self._direction_labels = np.asarray(labels)
+        self.coef[labels] += V
+        return self._value_gradient(labels, self.data.full_step(V, labels))
 
     def trial_value(self, step, positions):
         """Objective at ``coef + step * V`` for the direction ``positions``, (k,)."""

@@ -421,9 +421,11 @@ class MultiLabelLogisticClassifier(
         if self.label_smoothing:
             Y_target = Y * (1 - self.label_smoothing) + self.label_smoothing / 2
         # In memory these are NumPy results; on dask one pass computes them.
-        total_weight, positive, target_sums = materialize(
-            sample_weight.sum(), sample_weight @ Y, sample_weight @ Y_target
-        )
+        sums = [sample_weight.sum(), sample_weight @ Y]
+        if Y_target is not Y:
+            sums.append(sample_weight @ Y_target)
+        total_weight, positive, *target_sums = materialize(*sums)
+        target_sums = target_sums[0] if target_sums else positive
         if total_weight <= 0:
             raise ValueError("sample_weight sums to zero: nothing to fit.")
         constant = (positive <= 0) | (positive >= total_weight)
@@ -466,7 +468,9 @@ class MultiLabelLogisticClassifier(
         row_pass = DaskRowPass if is_dask_collection(X) else InMemoryRowPass
         data = row_pass(
             X,
-            Y_target[:, solve].astype(X.dtype),
+            (Y_target if solve.size == n_labels else Y_target[:, solve]).astype(
+                X.dtype, copy=False
+            ),
             sample_weight / total_weight,
             None if pos_weight is None else pos_weight[solve],
             self.fit_intercept,

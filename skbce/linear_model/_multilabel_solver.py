@@ -12,14 +12,18 @@ over the rows happens behind that object (the data-pass seam).
   made together by two shared products (``X @ V.T``, ``X.T @ R``); step lengths
   ``alpha``, ``beta`` and the stopping rule of CG are per label, as are the
   Armijo line search and the convergence test. The logits of the search
-  direction, ``X @ V.T``, are computed once per Newton step, so each trial step
-  of the line search is element-wise work only, and the accepted logits are
-  updated in place (``raw += t * raw_direction``) instead of recomputed. A label
-  leaves the active set as soon as its gradient is below ``tol``: the
-  worst-conditioned label no longer dictates the work done on the others.
-  CG is preconditioned by :class:`GramPreconditioner` (dense data of moderate
-  width: one eigendecomposition of the weighted Gram matrix shared by all
-  labels) or :class:`DiagonalPreconditioner` (its diagonal, for sparse data).
+  direction, ``X @ V.T``, are computed once per Newton step and the logits are
+  updated in place (``raw += t * raw_direction``) instead of recomputed. The
+  full step is tried first: its objective value comes with the gradient at the
+  new point, in one pass; labels that need a shorter step backtrack from there
+  by element-wise work only. A label leaves the active set as soon as its
+  gradient is below ``tol``, and CG drops each label as soon as its own step is
+  accurate enough: the worst-conditioned label no longer dictates the work done
+  on the others. CG is preconditioned per label by a shared matrix, the
+  Gram matrix of the data (:class:`GramPreconditioner`, for dense data of
+  moderate width: one eigendecomposition per fit) or its diagonal
+  (:class:`DiagonalPreconditioner`), scaled by the label's mean curvature and
+  made exact on the span of its weights and intercept.
 - :func:`subsample_start`: for many rows per coefficient, the first Newton steps
   on an evenly spaced row sample.
 - :func:`lbfgs_joint` (``solver="lbfgs"``, and the fallback for labels whose
@@ -334,9 +338,7 @@ def newton_cg_lockstep(
         start = value[positions]
         # The full Newton step first: its value comes with the gradient there, in
         # one pass. Labels it does not decrease enough backtrack from it.
-        objective.set_direction(direction, labels)
-        objective.move(np.ones(labels.size), np.arange(labels.size))
-        value, gradient = objective.value_gradient(labels)
+        value, gradient = objective.full_step(direction, labels)
         accepted = _sufficient_decrease(value, start, 1.0, slope, rounding)
         n_iter[labels] += 1
         if not accepted.all():
