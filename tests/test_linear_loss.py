@@ -153,6 +153,38 @@ def test_linear_loss_full_step_then_backtrack_matches_fresh_passes(rng, sparse_X
 
 
 @pytest.mark.parametrize("sparse_X", [False, True])
+def test_row_pass_equal_weights_scale_the_reductions(rng, sparse_X):
+    """Check that equal sample weights (folded into the reductions, unscaled
+    Hessian weights) give the passes of explicit per-row weights."""
+    X, Y, _, pw, l2, coef = _problem(rng, sparse_X)
+    sw = np.full(X.shape[0], 1 / X.shape[0])
+    folded = _loss(X, Y, sw, pw, l2, True)
+    explicit = _loss(X, Y, sw, pw, l2, True)
+    assert folded.data._common_weight == sw[0]
+    explicit.data._common_weight = None
+    labels = np.array([0, 3, 2])
+    V = rng.standard_normal((3, coef.shape[1]))
+    for objective in (folded, explicit):
+        objective.set_coef(coef)
+    for a, b in zip(folded.value_gradient(labels), explicit.value_gradient(labels)):
+        assert_allclose(a, b, rtol=1e-12, atol=1e-15)
+    assert_allclose(folded.hessian_moments, explicit.hessian_moments, rtol=1e-12)
+    assert_allclose(
+        folded.hessian_product(V, np.arange(3), labels),
+        explicit.hessian_product(V, np.arange(3), labels),
+        rtol=1e-12,
+    )
+    for objective in (folded, explicit):
+        objective.set_direction(V, labels)
+    step = np.array([1.0, 0.5, 0.25])
+    assert_allclose(
+        folded.trial_value(step, np.arange(3)),
+        explicit.trial_value(step, np.arange(3)),
+        rtol=1e-12,
+    )
+
+
+@pytest.mark.parametrize("sparse_X", [False, True])
 def test_row_pass_blocks_add_up_to_one_pass(rng, sparse_X):
     """Check that reductions over many row blocks (threaded for sparse data)
     equal those of a single block."""

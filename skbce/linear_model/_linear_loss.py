@@ -86,11 +86,23 @@ def block_raw(X, coef, fit_intercept, out=None):
     return raw
 
 
+def _row_sum(sample_weight, values):
+    """``sample_weight @ values`` in float64 (a plain column sum for None).
+
+    einsum, not BLAS: no BLAS threads inside the threaded passes over blocks.
+    """
+    if sample_weight is None:
+        return np.einsum("ij->j", values, dtype=np.float64)
+    return np.einsum("i,ij->j", sample_weight, values, dtype=np.float64)
+
+
 def block_loss(Y, raw, sample_weight, pos_weight):
-    """Per-label weighted sum of the BCE over the rows of one block, shape (k,)."""
-    values = _binary.loss(Y, raw, pos_weight)
-    # einsum, not BLAS: no BLAS threads inside the threaded passes over blocks.
-    return np.einsum("i,ij->j", sample_weight, values.astype(np.float64, copy=False))
+    """Per-label weighted sum of the BCE over the rows of one block, shape (k,).
+
+    ``sample_weight`` None stands for unit weights (as in every ``block_*``
+    kernel).
+    """
+    return _row_sum(sample_weight, _binary.loss(Y, raw, pos_weight))
 
 
 def block_gradient_hessian(
@@ -127,10 +139,10 @@ def block_gradient_hessian(
     loss, gradient, hessian = _binary.loss_gradient_hessian(
         Y, raw, pos_weight, out=workspace
     )
-    sw = sample_weight.astype(raw.dtype, copy=False)[:, None]
-    gradient *= sw
-    hessian *= sw
-    # einsum, not BLAS: no BLAS threads inside the threaded passes over blocks.
+    if sample_weight is not None:
+        sw = sample_weight.astype(raw.dtype, copy=False)[:, None]
+        gradient *= sw
+        hessian *= sw
     moments = np.stack(
         [
             np.einsum("ij->j", hessian, dtype=np.float64),
@@ -140,7 +152,7 @@ def block_gradient_hessian(
         axis=1,
     )
     reductions = (
-        np.einsum("i,ij->j", sample_weight, loss, dtype=np.float64),
+        _row_sum(sample_weight, loss),
         _transpose_product(X, gradient, fit_intercept),
         moments,
     )
@@ -305,6 +317,11 @@ class InMemoryRowPass(RowPassShape):
         self.X = X
         self.Y = Y
         self.sample_weight = sample_weight
+        # Equal weights (the usual case) scale the reductions instead of every
+        # element: the kernels see unit weights and the Hessian weights are
+        # kept unscaled.
+        equal = n_rows > 0 and (sample_weight == sample_weight[0]).all()
+        self._common_weight = float(sample_weight[0]) if equal else None
         self.pos_weight = pos_weight
         self.fit_intercept = fit_intercept
         self.hessian_dtype = np.dtype(hessian_dtype or X.dtype)
@@ -375,6 +392,19 @@ class InMemoryRowPass(RowPassShape):
             return contextlib.nullcontext()
         return _blas_controller().limit(limits=1, user_api="blas")
 
+    def _row_weights(self, rows):
+        """The sample weights of a block for the kernels: None when all equal."""
+        return None if self._common_weight is not None else self.sample_weight[rows]
+
+    def _weighted_sum(self, function):
+        """:meth:`_sum` of reductions computed with :meth:`_row_weights`."""
+        total = self._sum(function)
+        if self._common_weight is None:
+            return total
+        if isinstance(total, tuple):
+            return tuple(self._common_weight * item for item in total)
+        return self._common_weight * total
+
     def _sum(self, function):
         """Sum over the blocks of the reductions ``function(i, rows)``."""
         return add_in_order(self._map(function))
@@ -434,11 +464,11 @@ class InMemoryRowPass(RowPassShape):
         """Weighted BCE sums of ``labels`` at the current logits, (k,)."""
         labels = np.asarray(labels)
         pos_weight = self._pos_weight(labels)
-        return self._sum(
+        return self._weighted_sum(
             lambda i, rows: block_loss(
                 self._columns(self.Y[rows], labels),
                 self._columns(self.raw[rows], labels),
-                self.sample_weight[rows],
+                self._row_weights(rows),
                 pos_weight,
             )
         )
@@ -492,7 +522,7 @@ class InMemoryRowPass(RowPassShape):
                 self._X_blocks[i],
                 self._columns(self.Y[rows], labels, out=workspace[4]),
                 self._columns(self.raw[rows], labels, out=workspace[5]),
-                self.sample_weight[rows],
+                self._row_weights(rows),
                 pos_weight,
                 self.fit_intercept,
                 hessian_out=hessian[rows],
@@ -500,7 +530,7 @@ class InMemoryRowPass(RowPassShape):
             )
             return reductions
 
-        reductions = self._sum(block)
+        reductions = self._weighted_sum(block)
         self._hessian_weights = hessian
         return reductions
 
@@ -533,7 +563,7 @@ class InMemoryRowPass(RowPassShape):
                 workspace=workspace[0],
             )
 
-        return self._sum(block)
+        return self._weighted_sum(block)
 
     def column_squared_norms(self):
         """Weighted squared norms of the columns of ``[X, 1]``, (p,)."""
@@ -577,13 +607,13 @@ class InMemoryRowPass(RowPassShape):
         """Losses at ``raw + step * raw_direction`` for the direction ``positions``."""
         labels = self._direction_labels[positions]
         pos_weight = self._pos_weight(labels)
-        return self._sum(
+        return self._weighted_sum(
             lambda i, rows: block_line_loss(
                 self._columns(self.Y[rows], labels),
                 self._columns(self.raw[rows], labels),
                 self._columns(self._raw_direction[rows], positions),
                 step,
-                self.sample_weight[rows],
+                self._row_weights(rows),
                 pos_weight,
             )
         )
