@@ -23,6 +23,11 @@ def _problem(rng, sparse_X=False, fit_intercept=True, pos_weight=True, n=60, d=5
     return X, Y, sw / sw.sum(), pw, l2, coef
 
 
+# Label subsets: all; more than half, unordered (the passes compute every label);
+# at most half (the passes gather the columns). ``positions`` pick among them.
+SUBSETS = [([0, 1, 2, 3], [0, 1, 2, 3]), ([3, 0, 2], [0, 2]), ([3, 1], [1])]
+
+
 def _loss(X, Y, sw, pw, l2, fit_intercept, **options):
     data = InMemoryRowPass(X, Y, sw, pw, fit_intercept, **options)
     return MultiLabelLinearLoss(data, l2, fit_intercept)
@@ -65,12 +70,13 @@ def test_linear_loss_gradient_matches_finite_differences(rng, sparse_X, fit_inte
 
 
 @pytest.mark.parametrize("sparse_X", [False, True])
-def test_linear_loss_one_pass_value_and_hessian_moments(rng, sparse_X):
+@pytest.mark.parametrize("labels", [subset[0] for subset in SUBSETS])
+def test_linear_loss_one_pass_value_and_hessian_moments(rng, sparse_X, labels):
     """Check that the value from the gradient pass equals the loss-only pass, and
     that the Hessian moments are the Hessian on the span of coef and intercept."""
     X, Y, sw, pw, l2, coef = _problem(rng, sparse_X)
     objective = _loss(X, Y, sw, pw, l2, True)
-    labels = np.array([2, 0])
+    labels = np.array(labels)
     objective.set_coef(coef)
     value, _ = objective.value_gradient(labels)
     assert_allclose(value, objective.value(labels), rtol=1e-12)
@@ -89,20 +95,26 @@ def test_linear_loss_one_pass_value_and_hessian_moments(rng, sparse_X):
 
 
 @pytest.mark.parametrize("sparse_X", [False, True])
-def test_linear_loss_hessian_product_matches_finite_differences(rng, sparse_X):
+@pytest.mark.parametrize("labels, positions", SUBSETS)
+def test_linear_loss_hessian_product_matches_finite_differences(
+    rng, sparse_X, labels, positions
+):
     """Check that the shared Hessian-vector products are derivatives of gradients."""
     X, Y, sw, pw, l2, coef = _problem(rng, sparse_X)
     objective = _loss(X, Y, sw, pw, l2, True)
-    labels = np.arange(Y.shape[1])
-    V = rng.standard_normal(coef.shape)
+    labels, positions = np.array(labels), np.array(positions)
+    V = rng.standard_normal((positions.size, coef.shape[1]))
     objective.set_coef(coef)
-    objective.value_gradient(labels)[1]
-    product = objective.hessian_product(V, labels, labels)
+    objective.value_gradient(labels)
+    product = objective.hessian_product(V, positions, labels[positions])
     eps = 1e-6
-    objective.set_coef(coef + eps * V)
-    plus = objective.value_gradient(labels)[1]
-    objective.set_coef(coef - eps * V)
-    minus = objective.value_gradient(labels)[1]
+    moved = coef.copy()
+    moved[labels[positions]] += eps * V
+    objective.set_coef(moved)
+    plus = objective.value_gradient(labels[positions])[1]
+    moved[labels[positions]] -= 2 * eps * V
+    objective.set_coef(moved)
+    minus = objective.value_gradient(labels[positions])[1]
     assert_allclose(product, (plus - minus) / (2 * eps), rtol=1e-6, atol=1e-8)
 
 
@@ -126,14 +138,17 @@ def test_linear_loss_line_search_values_match_recomputed_logits(rng):
 
 
 @pytest.mark.parametrize("sparse_X", [False, True])
-def test_linear_loss_full_step_then_backtrack_matches_fresh_passes(rng, sparse_X):
+@pytest.mark.parametrize("labels", [subset[0] for subset in SUBSETS[1:]])
+def test_linear_loss_full_step_then_backtrack_matches_fresh_passes(
+    rng, sparse_X, labels
+):
     """Check that the one-pass full step gives the value and gradient at coef + V,
     and that backtracking from it (step t - 1) lands on coef + t V."""
     X, Y, sw, pw, l2, coef = _problem(rng, sparse_X)
     objective = _loss(X, Y, sw, pw, l2, True, block_bytes=1, n_threads=2)
     reference = _loss(X, Y, sw, pw, l2, True)
-    labels = np.array([3, 1])
-    V = rng.standard_normal((2, coef.shape[1]))
+    labels = np.array(labels)
+    V = rng.standard_normal((labels.size, coef.shape[1]))
     objective.set_coef(coef)
     value, gradient = objective.full_step(V, labels)
     moved = coef.copy()
@@ -142,9 +157,9 @@ def test_linear_loss_full_step_then_backtrack_matches_fresh_passes(rng, sparse_X
     expected_value, expected_gradient = reference.value_gradient(labels)
     assert_allclose(value, expected_value, rtol=1e-12)
     assert_allclose(gradient, expected_gradient, rtol=1e-10, atol=1e-14)
-    step = np.array([0.5, 0.25])
-    trial = objective.trial_value(step - 1, np.arange(2))
-    objective.move(step - 1, np.arange(2))
+    step = np.linspace(0.25, 0.75, labels.size)
+    trial = objective.trial_value(step - 1, np.arange(labels.size))
+    objective.move(step - 1, np.arange(labels.size))
     moved[labels] = coef[labels] + step[:, None] * V
     reference.set_coef(moved)
     assert_allclose(trial, reference.value(labels), rtol=1e-12)

@@ -353,19 +353,36 @@ class InMemoryRowPass(RowPassShape):
         return memory[:size].reshape(self.n_rows, n_columns)
 
     def _workspace(self, rows, n_columns, dtype, count):
-        """``count`` scratch arrays of shape (rows, n_columns) and dtype.
+        """``count`` (at most 6) scratch arrays of shape (rows, n_columns) and dtype.
 
-        Each thread reuses its own: fresh large arrays cost page faults on first
-        touch, as much as the element-wise work done in them.
+        Each thread reuses its own memory, whatever the dtype: fresh large
+        arrays cost page faults on first touch, as much as the element-wise
+        work done in them.
         """
-        memory = self._local.__dict__.setdefault("memory", {})
-        size = rows * n_columns
-        arrays = memory.get(np.dtype(dtype))
-        if arrays is None or arrays.shape[0] < count or arrays.shape[1] < size:
+        size = rows * n_columns * np.dtype(dtype).itemsize
+        memory = getattr(self._local, "memory", None)
+        if memory is None or memory.shape[1] * 8 < size:
             largest = max(block.stop - block.start for block in self.blocks)
-            arrays = np.empty((count, max(size, largest * self.Y.shape[1])), dtype)
-            memory[np.dtype(dtype)] = arrays
-        return [array[:size].reshape(rows, n_columns) for array in arrays[:count]]
+            largest *= self.Y.shape[1] * self.dtype.itemsize
+            memory = np.empty((6, -(-max(size, largest) // 8)))
+            self._local.memory = memory
+        return [
+            array.view(np.uint8)[:size].view(dtype).reshape(rows, n_columns)
+            for array in memory[:count]
+        ]
+
+    @staticmethod
+    def _padded(requested, n_columns):
+        """The columns a pass computes for the ``requested`` ones of ``n_columns``
+        (per-row state), and where each requested column is among them.
+
+        For more than half of the columns: all of them (the work on the others
+        costs less than gathering the requested ones); else the requested ones.
+        """
+        requested = np.asarray(requested)
+        if requested.size > n_columns // 2:
+            return np.arange(n_columns), requested
+        return requested, np.arange(requested.size)
 
     def _split(self, X):
         """Row blocks of X: views when dense, CSR copies when sparse."""
@@ -487,41 +504,56 @@ class InMemoryRowPass(RowPassShape):
 
         Keeps the direction logits, as :meth:`set_direction` does.
         """
-        labels = np.asarray(labels)
-        self._direction_labels = labels
-        self._raw_direction = None  # its memory is overwritten
-        direction = self._state("direction", V.shape[0], self.dtype)
-        every_label = self._every_label(labels)
+        computed, where = self._padded(labels, self.Y.shape[1])
+        V = self._scattered(V, where, computed.size)
+        every_label = self._every_label(computed)
+        direction = self._new_direction(labels, where, computed.size)
 
         def move(i, rows):
             block_raw(self._X_blocks[i], V, self.fit_intercept, out=direction[rows])
             if every_label:
                 self.raw[rows] += direction[rows]
             else:
-                self.raw[rows, labels] += direction[rows]
+                self.raw[rows, computed] += direction[rows]
 
         reductions = self._gradient_pass(labels, before=move)
         self._raw_direction = direction
         return reductions
 
+    @staticmethod
+    def _scattered(V, where, n_computed):
+        """V (k, p) as the rows ``where`` of an (n_computed, p) array of zeros."""
+        if V.shape[0] == n_computed:
+            return V
+        full = np.zeros((n_computed, V.shape[1]))
+        full[where] = V
+        return full
+
+    def _new_direction(self, labels, where, n_computed):
+        """Memory for the direction logits of ``labels`` (at columns ``where``)."""
+        self._direction_labels = np.asarray(labels)
+        self._direction_where = where
+        self._raw_direction = None  # its memory is overwritten
+        return self._state("direction", n_computed, self.dtype)
+
     def _gradient_pass(self, labels, before=None):
         """The pass of :meth:`gradient_hessian`, each block first updated by
         ``before(i, rows)`` when given."""
-        labels = np.asarray(labels)
-        pos_weight = self._pos_weight(labels)
+        computed, where = self._padded(labels, self.Y.shape[1])
+        pos_weight = self._pos_weight(computed)
         self._hessian_weights = None  # its memory is overwritten
-        hessian = self._state("hessian", labels.size, self.hessian_dtype)
+        hessian = self._state("hessian", computed.size, self.hessian_dtype)
 
         def block(i, rows):
             if before is not None:
                 before(i, rows)
             workspace = self._workspace(
-                rows.stop - rows.start, labels.size, self.dtype, 6
+                rows.stop - rows.start, computed.size, self.dtype, 6
             )
             reductions, _ = block_gradient_hessian(
                 self._X_blocks[i],
-                self._columns(self.Y[rows], labels, out=workspace[4]),
-                self._columns(self.raw[rows], labels, out=workspace[5]),
+                self._columns(self.Y[rows], computed, out=workspace[4]),
+                self._columns(self.raw[rows], computed, out=workspace[5]),
                 self._row_weights(rows),
                 pos_weight,
                 self.fit_intercept,
@@ -532,7 +564,10 @@ class InMemoryRowPass(RowPassShape):
 
         reductions = self._weighted_sum(block)
         self._hessian_weights = hessian
-        return reductions
+        self._hessian_where = where
+        if computed.size == where.size:
+            return reductions
+        return tuple(reduction[where] for reduction in reductions)
 
     def hessian_product(self, V, positions):
         """Data Hessian-vector products for the labels at ``positions``.
@@ -549,21 +584,24 @@ class InMemoryRowPass(RowPassShape):
                 # One copy, split like X: a large array gets huge pages.
                 self._X_hessian = self._split(self.X.astype(self.hessian_dtype))
             X_blocks = self._X_hessian
-        positions = np.asarray(positions)
+        columns = self._hessian_where[np.asarray(positions)]
+        computed, where = self._padded(columns, self._hessian_weights.shape[1])
+        V = self._scattered(V, where, computed.size)
 
         def block(i, rows):
             workspace = self._workspace(
-                rows.stop - rows.start, positions.size, self.hessian_dtype, 2
+                rows.stop - rows.start, computed.size, self.hessian_dtype, 2
             )
             return block_hessian_product(
                 X_blocks[i],
-                self._columns(self._hessian_weights[rows], positions, out=workspace[1]),
+                self._columns(self._hessian_weights[rows], computed, out=workspace[1]),
                 V,
                 self.fit_intercept,
                 workspace=workspace[0],
             )
 
-        return self._weighted_sum(block)
+        product = self._weighted_sum(block)
+        return product if computed.size == where.size else product[where]
 
     def column_squared_norms(self):
         """Weighted squared norms of the columns of ``[X, 1]``, (p,)."""
@@ -593,9 +631,7 @@ class InMemoryRowPass(RowPassShape):
 
     def set_direction(self, V, labels):
         """Compute and keep the logits ``X @ V.T (+ v_b)`` of search directions."""
-        self._direction_labels = np.asarray(labels)
-        self._raw_direction = None  # its memory is overwritten
-        direction = self._state("direction", V.shape[0], self.dtype)
+        direction = self._new_direction(labels, np.arange(V.shape[0]), V.shape[0])
         self._map(
             lambda i, rows: block_raw(
                 self._X_blocks[i], V, self.fit_intercept, out=direction[rows]
@@ -606,12 +642,13 @@ class InMemoryRowPass(RowPassShape):
     def trial_loss(self, step, positions):
         """Losses at ``raw + step * raw_direction`` for the direction ``positions``."""
         labels = self._direction_labels[positions]
+        columns = self._direction_where[positions]
         pos_weight = self._pos_weight(labels)
         return self._weighted_sum(
             lambda i, rows: block_line_loss(
                 self._columns(self.Y[rows], labels),
                 self._columns(self.raw[rows], labels),
-                self._columns(self._raw_direction[rows], positions),
+                self._columns(self._raw_direction[rows], columns),
                 step,
                 self._row_weights(rows),
                 pos_weight,
@@ -621,11 +658,12 @@ class InMemoryRowPass(RowPassShape):
     def move(self, step, positions):
         """Move the logits of the direction ``positions`` by ``step`` (k,)."""
         labels = self._direction_labels[positions]
+        columns = self._direction_where[positions]
         step = step.astype(self.dtype)
         every_label = self._every_label(labels)
 
         def block(i, rows):
-            direction = self._columns(self._raw_direction[rows], positions)
+            direction = self._columns(self._raw_direction[rows], columns)
             if every_label:
                 self.raw[rows] += step * direction
             else:
