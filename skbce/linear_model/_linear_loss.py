@@ -105,6 +105,29 @@ def block_loss(Y, raw, sample_weight, pos_weight):
     return _row_sum(sample_weight, _binary.loss(Y, raw, pos_weight))
 
 
+# Bytes of one array of the element-wise work on a chunk of rows: small enough for
+# the few arrays of a chunk to stay in cache.
+_CHUNK_BYTES = 2**20
+_chunk_memory = threading.local()
+
+
+def _chunk_scratch(count, rows, n_columns, dtype):
+    """``count`` arrays (rows, n_columns) of dtype, at most ``_CHUNK_BYTES`` each.
+
+    The memory is kept by each thread and reused by every call (a few MiB):
+    fresh arrays would cost page faults on first touch, every time.
+    """
+    size = rows * n_columns * np.dtype(dtype).itemsize
+    memory = getattr(_chunk_memory, "memory", None)
+    if memory is None or memory.shape[0] < count or memory.shape[1] < size:
+        aligned = -(-size // 64) * 64  # every array aligned for any dtype
+        memory = np.empty((count, max(aligned, _CHUNK_BYTES)), np.uint8)
+        _chunk_memory.memory = memory
+    return [
+        array[:size].view(dtype).reshape(rows, n_columns) for array in memory[:count]
+    ]
+
+
 def block_gradient_hessian(
     X,
     Y,
@@ -112,12 +135,14 @@ def block_gradient_hessian(
     sample_weight,
     pos_weight,
     fit_intercept,
+    columns=None,
     hessian_out=None,
-    workspace=None,
+    gradient_out=None,
 ):
     """Loss, gradient and Hessian moments (reductions) and Hessian weights of a block.
 
-    One element-wise pass over the block's logits gives, for the k labels:
+    One element-wise pass over the block's logits gives, for the k labels (the
+    ``columns`` of ``Y`` and ``raw``, default all):
 
     - ``loss`` (k,): the weighted BCE sums;
     - ``gradient`` (k, p): the data part of the gradient;
@@ -130,36 +155,47 @@ def block_gradient_hessian(
     ``s_i * h_ik``, shape (n_rows, k): per-row state that defines the
     Hessian-vector products of :func:`block_hessian_product` until the next
     call. They are written to ``hessian_out`` when given (an array of that shape,
-    of any floating dtype: the dtype of the Hessian products). ``workspace``:
-    None or four arrays of shape (n_rows, k) in the dtype of ``raw``, to reuse.
+    of any floating dtype: the dtype of the Hessian products). The derivatives
+    of the loss, which the gradient is the product of ``X.T`` with, are written
+    to ``gradient_out`` (shape (n_rows, k), dtype of ``raw``) when given.
+
+    The element-wise work runs on chunks of rows whose arrays stay in cache;
+    only the Hessian weights and the derivatives fill arrays of the block's size.
     """
-    if workspace is not None and hessian_out is not None:
-        if hessian_out.dtype == raw.dtype:
-            workspace = (*workspace[:2], hessian_out, workspace[3])
-    loss, gradient, hessian = _binary.loss_gradient_hessian(
-        Y, raw, pos_weight, out=workspace
-    )
-    if sample_weight is not None:
-        sw = sample_weight.astype(raw.dtype, copy=False)[:, None]
-        gradient *= sw
-        hessian *= sw
-    moments = np.stack(
-        [
-            np.einsum("ij->j", hessian, dtype=np.float64),
-            np.einsum("ij,ij->j", hessian, raw, dtype=np.float64),
-            np.einsum("ij,ij,ij->j", hessian, raw, raw, dtype=np.float64),
-        ],
-        axis=1,
-    )
-    reductions = (
-        _row_sum(sample_weight, loss),
-        _transpose_product(X, gradient, fit_intercept),
-        moments,
-    )
-    if hessian_out is not None and hessian is not hessian_out:
-        hessian_out[...] = hessian
-        hessian = hessian_out
-    return reductions, hessian
+    n_rows, dtype = raw.shape[0], raw.dtype
+    k = raw.shape[1] if columns is None else columns.size
+    derivatives = np.empty((n_rows, k), dtype) if gradient_out is None else gradient_out
+    hessian_out = np.empty((n_rows, k), dtype) if hessian_out is None else hessian_out
+    step = max(1, _CHUNK_BYTES // max(1, k * dtype.itemsize))
+    scratch = _chunk_scratch(5, min(step, n_rows), k, dtype)
+    loss = np.zeros(k)
+    moments = np.zeros((k, 3))
+    for start in range(0, n_rows, step):
+        rows = slice(start, min(start + step, n_rows))
+        size = rows.stop - rows.start
+        value, hessian, work, y, z = (array[:size] for array in scratch)
+        if columns is None:
+            y, z = Y[rows], raw[rows]
+        else:
+            y = np.take(Y[rows], columns, axis=1, out=y)
+            z = np.take(raw[rows], columns, axis=1, out=z)
+        if hessian_out.dtype == dtype:
+            hessian = hessian_out[rows]
+        value, gradient, hessian = _binary.loss_gradient_hessian(
+            y, z, pos_weight, out=(value, derivatives[rows], hessian, work)
+        )
+        weights = None if sample_weight is None else sample_weight[rows]
+        if weights is not None:
+            gradient *= weights[:, None]
+            hessian *= weights[:, None]
+        loss += _row_sum(weights, value)
+        moments[:, 0] += np.einsum("ij->j", hessian)
+        moments[:, 1] += np.einsum("ij,ij->j", hessian, z)
+        moments[:, 2] += np.einsum("ij,ij,ij->j", hessian, z, z)
+        if hessian is not hessian_out[rows]:
+            hessian_out[rows] = hessian
+    reductions = (loss, _transpose_product(X, derivatives, fit_intercept), moments)
+    return reductions, hessian_out
 
 
 def block_hessian_product(X, hessian_weights, V, fit_intercept, workspace=None):
@@ -353,7 +389,7 @@ class InMemoryRowPass(RowPassShape):
         return memory[:size].reshape(self.n_rows, n_columns)
 
     def _workspace(self, rows, n_columns, dtype, count):
-        """``count`` (at most 6) scratch arrays of shape (rows, n_columns) and dtype.
+        """``count`` (at most 2) scratch arrays of shape (rows, n_columns) and dtype.
 
         Each thread reuses its own memory, whatever the dtype: fresh large
         arrays cost page faults on first touch, as much as the element-wise
@@ -364,7 +400,7 @@ class InMemoryRowPass(RowPassShape):
         if memory is None or memory.shape[1] * 8 < size:
             largest = max(block.stop - block.start for block in self.blocks)
             largest *= self.Y.shape[1] * self.dtype.itemsize
-            memory = np.empty((6, -(-max(size, largest) // 8)))
+            memory = np.empty((2, -(-max(size, largest) // 8)))
             self._local.memory = memory
         return [
             array.view(np.uint8)[:size].view(dtype).reshape(rows, n_columns)
@@ -547,18 +583,18 @@ class InMemoryRowPass(RowPassShape):
         def block(i, rows):
             if before is not None:
                 before(i, rows)
-            workspace = self._workspace(
-                rows.stop - rows.start, computed.size, self.dtype, 6
-            )
             reductions, _ = block_gradient_hessian(
                 self._X_blocks[i],
-                self._columns(self.Y[rows], computed, out=workspace[4]),
-                self._columns(self.raw[rows], computed, out=workspace[5]),
+                self.Y[rows],
+                self.raw[rows],
                 self._row_weights(rows),
                 pos_weight,
                 self.fit_intercept,
+                columns=None if computed.size == self.Y.shape[1] else computed,
                 hessian_out=hessian[rows],
-                workspace=workspace[:4],
+                gradient_out=self._workspace(
+                    rows.stop - rows.start, computed.size, self.dtype, 1
+                )[0],
             )
             return reductions
 
