@@ -235,10 +235,12 @@ def block_gram(X, sample_weight, fit_intercept):
 
 
 def _transpose_product(X, R, fit_intercept):
-    """``[X, 1].T @ R`` as an array of shape (k, p), accumulated in float64."""
-    out = _dense(X.T @ R).T.astype(np.float64, copy=False)
+    """``[X, 1].T @ R`` as a new array of shape (k, p), accumulated in float64."""
+    n_features = X.shape[1]
+    out = np.empty((R.shape[1], n_features + fit_intercept))
+    out[:, :n_features] = _dense(X.T @ R).T
     if fit_intercept:
-        out = np.hstack([out, R.sum(axis=0, dtype=np.float64)[:, None]])
+        np.einsum("ij->j", R, out=out[:, n_features], dtype=np.float64)
     return out
 
 
@@ -266,9 +268,9 @@ def add_in_order(results):
     """
     if isinstance(results[0], tuple):
         return tuple(add_in_order(items) for items in zip(*results))
-    total = results[0]
+    total = results[0]  # new arrays, which the sum may overwrite
     for result in results[1:]:
-        total = total + result
+        total += result
     return total
 
 
@@ -452,11 +454,10 @@ class InMemoryRowPass(RowPassShape):
     def _weighted_sum(self, function):
         """:meth:`_sum` of reductions computed with :meth:`_row_weights`."""
         total = self._sum(function)
-        if self._common_weight is None:
-            return total
-        if isinstance(total, tuple):
-            return tuple(self._common_weight * item for item in total)
-        return self._common_weight * total
+        if self._common_weight is not None:
+            for item in total if isinstance(total, tuple) else (total,):
+                item *= self._common_weight  # the reductions are new arrays
+        return total
 
     def _sum(self, function):
         """Sum over the blocks of the reductions ``function(i, rows)``."""
@@ -735,6 +736,7 @@ class MultiLabelLinearLoss:
         self.fit_intercept = fit_intercept
         n_dof = data.X.shape[1] + fit_intercept
         self.coef = np.zeros((data.Y.shape[1], n_dof))
+        self._scratch = np.empty_like(self.coef)
 
     def _weights(self, coef):
         return coef[:, :-1] if self.fit_intercept else coef
@@ -745,11 +747,14 @@ class MultiLabelLinearLoss:
             0.5 * self.l2_reg_strength[labels] * np.einsum("ij,ij->i", weights, weights)
         )
 
-    def _penalty_gradient(self, coef, labels):
-        gradient = coef * self.l2_reg_strength[labels][:, None]
-        if self.fit_intercept:
-            gradient[:, -1] = 0
-        return gradient
+    def _add_penalty_gradient(self, out, coef, labels):
+        """``out += `` the gradient of the penalty at ``coef`` (k, p); returns out."""
+        weights = self._weights(coef)
+        scaled = self._scratch[: weights.shape[0], : weights.shape[1]]
+        out[:, : weights.shape[1]] += np.multiply(
+            weights, self.l2_reg_strength[labels][:, None], out=scaled
+        )
+        return out
 
     def set_coef(self, coef, labels=None):
         """Set the coefficients (of ``labels``, default all) and their logits."""
@@ -779,13 +784,13 @@ class MultiLabelLinearLoss:
         coef = self.coef[labels]
         return (
             loss + self._penalty(coef, labels),
-            gradient + self._penalty_gradient(coef, labels),
+            self._add_penalty_gradient(gradient, coef, labels),
         )
 
     def hessian_product(self, V, positions, labels):
         """Hessian-vector products ``H_k @ V_k`` of ``labels`` (at ``positions``)."""
-        return self.data.hessian_product(V, positions) + self._penalty_gradient(
-            V, labels
+        return self._add_penalty_gradient(
+            self.data.hessian_product(V, positions), V, labels
         )
 
     def set_direction(self, V, labels):
