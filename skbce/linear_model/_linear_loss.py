@@ -168,6 +168,7 @@ def block_gradient_hessian(
     hessian_out = np.empty((n_rows, k), dtype) if hessian_out is None else hessian_out
     step = max(1, _CHUNK_BYTES // max(1, k * dtype.itemsize))
     scratch = _chunk_scratch(5, min(step, n_rows), k, dtype)
+    in_place = hessian_out.dtype == dtype  # else cast into hessian_out
     loss = np.zeros(k)
     moments = np.zeros((k, 3))
     for start in range(0, n_rows, step):
@@ -179,7 +180,7 @@ def block_gradient_hessian(
         else:
             y = np.take(Y[rows], columns, axis=1, out=y)
             z = np.take(raw[rows], columns, axis=1, out=z)
-        if hessian_out.dtype == dtype:
+        if in_place:
             hessian = hessian_out[rows]
         value, gradient, hessian = _binary.loss_gradient_hessian(
             y, z, pos_weight, out=(value, derivatives[rows], hessian, work)
@@ -192,7 +193,7 @@ def block_gradient_hessian(
         moments[:, 0] += np.einsum("ij->j", hessian)
         moments[:, 1] += np.einsum("ij,ij->j", hessian, z)
         moments[:, 2] += np.einsum("ij,ij,ij->j", hessian, z, z)
-        if hessian is not hessian_out[rows]:
+        if not in_place:
             hessian_out[rows] = hessian
     reductions = (loss, _transpose_product(X, derivatives, fit_intercept), moments)
     return reductions, hessian_out
@@ -235,7 +236,11 @@ def block_gram(X, sample_weight, fit_intercept):
 
 
 def _transpose_product(X, R, fit_intercept):
-    """``[X, 1].T @ R`` as a new array of shape (k, p), accumulated in float64."""
+    """``[X, 1].T @ R`` as a new float64 array of shape (k, p).
+
+    The product is computed in the dtype of X and R, the intercept column summed
+    in float64.
+    """
     n_features = X.shape[1]
     out = np.empty((R.shape[1], n_features + fit_intercept))
     out[:, :n_features] = _dense(X.T @ R).T
@@ -274,7 +279,7 @@ def add_in_order(results):
     return total
 
 
-class RowPassShape:
+class RowPassBase:
     """What the data-pass backends (which hold ``X``) share."""
 
     def full_step(self, V, labels):
@@ -299,7 +304,7 @@ class RowPassShape:
         return self.X.dtype
 
 
-class InMemoryRowPass(RowPassShape):
+class InMemoryRowPass(RowPassBase):
     """The data passes over in-memory data, block of rows by block of rows.
 
     Holds the data and the per-row state (logits of all labels, Hessian weights
@@ -644,7 +649,7 @@ class InMemoryRowPass(RowPassShape):
         """Weighted squared norms of the columns of ``[X, 1]``, (p,)."""
         return self._sum(
             lambda i, rows: _transpose_product(
-                self._X_blocks[i].multiply(self._X_blocks[i])
+                self._X_blocks[i].power(2)
                 if sparse.issparse(self.X)
                 else self._X_blocks[i] ** 2,
                 self.sample_weight[rows][:, None],

@@ -23,7 +23,7 @@ import numpy as np
 from ..utils._dask import dask_map, persist_blocks
 from ._linear_loss import (
     InMemoryRowPass,
-    RowPassShape,
+    RowPassBase,
     _transpose_product,
     add_in_order,
     block_gradient_hessian,
@@ -135,7 +135,7 @@ def _move(step, labels, positions, chunk):
     return {**chunk, "raw": raw}
 
 
-class DaskRowPass(RowPassShape):
+class DaskRowPass(RowPassBase):
     """The data passes of :class:`~._linear_loss.InMemoryRowPass` over dask chunks.
 
     Parameters

@@ -66,15 +66,16 @@ class _SpanCorrectedPreconditioner:
     constant weights ``h``; it misses most along the span ``S_k`` of the
     label's weights and its intercept, the directions along which ``h_k``
     varies. (For Gaussian features ``H_k`` equals ``c_k G`` plus a term of rank
-    two on that span, up to sampling noise.) So the inverse of ``B_k`` is
-    replaced on ``S_k`` by that of ``H_k`` (a two-level preconditioner)::
+    two on that span, up to sampling noise.) So ``B_k`` is corrected on that
+    span (a two-level preconditioner): ``M_k = B_k + B_k S_k A_k S_k' B_k``, with
+    the 2 x 2 matrix ``A_k`` such that ``S_k' M_k S_k = S_k' H_k S_k``. With an
+    orthonormal ``S_k``, the Woodbury identity gives::
 
         M_k^{-1} = B_k^{-1} + S_k [(S_k' H_k S_k)^{-1} - (S_k' B_k S_k)^{-1}] S_k',
 
-    which is positive definite whenever ``H_k`` and ``B_k`` are, and sends every
-    vector of ``S_k`` to its exact Newton step. ``S_k' H_k S_k`` needs only the
-    Hessian-weighted moments of the logits, which the gradient pass returns:
-    ``M_k`` costs no extra pass over the data.
+    positive definite whenever ``H_k`` and ``B_k`` are. ``S_k' H_k S_k`` needs
+    only the Hessian-weighted moments of the logits, which the gradient pass
+    returns: ``M_k`` costs no extra pass over the data.
     """
 
     def prepare(self, objective, positions, labels):
