@@ -76,6 +76,38 @@ def test_multilabel_many_rows_match_logistic_regression(rng):
     _assert_matches_reference(clf, references)
 
 
+@pytest.mark.parametrize("sparse_X", [False, True])
+def test_multilabel_label_groups_on_threads_match_logistic_regression(
+    rng, monkeypatch, sparse_X
+):
+    """Check the labels solved in groups, one thread each (many labels), with
+    per-label C and pos_weight and float32 Hessian products (a shared float32
+    copy of X), against LogisticRegression."""
+    from skbce.linear_model import _linear_loss, _multilabel
+
+    monkeypatch.setattr(_linear_loss, "default_n_threads", lambda n_rows: 2)
+    groups = []
+
+    def recording_map_threads(function, items):
+        groups.append(len(items))
+        return _linear_loss.map_threads(function, items)
+
+    monkeypatch.setattr(_multilabel, "map_threads", recording_map_threads)
+    n_labels = 128
+    X, Y = _multilabel_data(rng, n=2100, d=130, n_labels=n_labels, sparse_X=sparse_X)
+    assert _multilabel.MultiLabelLogisticClassifier._hessian_dtype(X, n_labels)
+    C = rng.uniform(0.05, 2, n_labels)
+    pos_weight = rng.uniform(0.5, 3, n_labels)
+    clf = MultiLabelLogisticClassifier(C=C, pos_weight=pos_weight, **TIGHT).fit(X, Y)
+    assert groups == [2]
+    X_reference = X.toarray() if sparse_X else X  # the same fit, faster
+    references = [
+        _reference(X_reference, Y[:, k], C=C[k], class_weight={1: pos_weight[k]})
+        for k in range(n_labels)
+    ]
+    _assert_matches_reference(clf, references, atol=1e-6)
+
+
 def test_multilabel_per_label_C_and_pos_weight_match_class_weight(rng):
     """Check that per-label C and pos_weight equal LogisticRegression's C and
     class_weight={0: 1, 1: w}, label by label."""

@@ -266,6 +266,47 @@ def _blas_controller():
     return ThreadpoolController()
 
 
+def one_blas_thread():
+    """Context in which BLAS runs on one thread.
+
+    For the solvers whose own threads call BLAS, for their whole run: between
+    the passes, BLAS would otherwise wake its threads for the solvers' small
+    products, and their busy-waiting would take the cores from the threads.
+    """
+    return _blas_controller().limit(limits=1, user_api="blas")
+
+
+def default_n_threads(n_rows):
+    """Threads for passes over ``n_rows`` rows: the CPUs, at most 8, and at most
+    one per 1024 rows."""
+    return min(os.cpu_count() or 1, 8, max(1, n_rows // 1024))
+
+
+def label_groups(n_rows, n_labels, min_labels=32):
+    """Groups of labels to solve on separate threads, each over all the rows.
+
+    The labels are independent problems that share the data: a group of labels
+    per thread parallelises all of a solver's work (its per-label vector
+    arithmetic between the passes as well as the passes), where blocks of rows
+    per thread parallelise the passes only. One group per thread as long as
+    each keeps at least ``min_labels`` labels, so that the products shared by
+    the labels of a group stay wide; else one group (and the rows are split).
+    The groups interleave the labels (0, n, 2n, ...), which balances labels of
+    different difficulty when their order follows, e.g., their frequency.
+    """
+    n_groups = max(1, min(default_n_threads(n_rows), n_labels // min_labels))
+    return [np.arange(group, n_labels, n_groups) for group in range(n_groups)]
+
+
+def map_threads(function, items):
+    """``[function(item) for item in items]``, each item on its own thread of the
+    pool (with one BLAS thread each); in the calling thread for a single item."""
+    if len(items) == 1:
+        return [function(items[0])]
+    with one_blas_thread():
+        return list(_thread_pool(len(items)).map(function, items))
+
+
 def add_in_order(results):
     """Sum of the per-block reductions, in block order (deterministic).
 
@@ -333,8 +374,11 @@ class InMemoryRowPass(RowPassBase):
     hessian_dtype : dtype, default=None
         Dtype of the Hessian-vector products (None: the dtype of X).
     n_threads : int, default=None
-        Number of threads, and of blocks of sparse data (None: the number of
-        CPUs, at most 8, and at most one per 1024 rows).
+        Number of threads, and of blocks of sparse data (None:
+        :func:`default_n_threads`).
+    X_hessian : {ndarray, sparse matrix} of shape (n, d), default=None
+        ``X`` in ``hessian_dtype``, when the caller shares one copy between the
+        row passes of several label groups (None: made on first use).
     """
 
     def __init__(
@@ -347,12 +391,14 @@ class InMemoryRowPass(RowPassBase):
         block_bytes=2**22,
         hessian_dtype=None,
         n_threads=None,
+        X_hessian=None,
     ):
         n_rows = X.shape[0]
         if n_threads is None:
-            n_threads = min(os.cpu_count() or 1, 8, max(1, n_rows // 1024))
+            n_threads = default_n_threads(n_rows)
         if sparse.issparse(X):
             X = X.tocsr()
+            X_hessian = None if X_hessian is None else X_hessian.tocsr()
             step = -(-n_rows // max(n_threads, 1)) or 1
         else:
             width = max(Y.shape[1], X.shape[1], 1) * X.dtype.itemsize
@@ -372,12 +418,13 @@ class InMemoryRowPass(RowPassBase):
         self.blocks = [
             slice(start, min(start + step, n_rows)) for start in range(0, n_rows, step)
         ] or [slice(0, 0)]
+        self.n_threads = n_threads
         self._pool = (
             _thread_pool(n_threads) if n_threads > 1 and len(self.blocks) > 1 else None
         )
         self._X_blocks = self._split(X)
         self._local = threading.local()
-        self._X_hessian = None
+        self._X_hessian = None if X_hessian is None else self._split(X_hessian)
         self._memory = {}
         self._hessian_weights = None
         self._raw_direction = None
@@ -441,16 +488,11 @@ class InMemoryRowPass(RowPassBase):
         return list(self._pool.map(lambda task: function(*task), tasks))
 
     def solver_context(self):
-        """Context to run the passes in: BLAS on one thread when blocks are threaded.
-
-        The blocks then run in parallel, with one BLAS thread each. (Set once for
-        a whole solver, not per pass: between the passes, BLAS would otherwise
-        wake its own threads for the solver's small products, and their
-        busy-waiting would take the cores from the pool.)
-        """
+        """Context to run a solver in: BLAS on one thread (:func:`one_blas_thread`)
+        when the blocks are threaded, so that they run in parallel."""
         if self._pool is None:
             return contextlib.nullcontext()
-        return _blas_controller().limit(limits=1, user_api="blas")
+        return one_blas_thread()
 
     def _row_weights(self, rows):
         """The sample weights of a block for the kernels: None when all equal."""
@@ -481,6 +523,7 @@ class InMemoryRowPass(RowPassBase):
             self.pos_weight,
             self.fit_intercept,
             hessian_dtype=self.hessian_dtype,
+            n_threads=self.n_threads,
         )
 
     def _pos_weight(self, labels):

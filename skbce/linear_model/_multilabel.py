@@ -1,5 +1,6 @@
 """MultiLabelLogisticClassifier: one sigmoid per label, all labels solved together."""
 
+import copy
 import functools
 import warnings
 from numbers import Integral, Real
@@ -31,7 +32,12 @@ from ..utils._validation import (
     check_no_label_sets,
     restored_on_error,
 )
-from ._linear_loss import InMemoryRowPass, MultiLabelLinearLoss
+from ._linear_loss import (
+    InMemoryRowPass,
+    MultiLabelLinearLoss,
+    label_groups,
+    map_threads,
+)
 from ._linear_loss_dask import DaskRowPass
 from ._multilabel_solver import (
     DiagonalPreconditioner,
@@ -465,27 +471,20 @@ class MultiLabelLogisticClassifier(
             if self.fit_intercept:
                 coef[:, -1] = previous[1]
         solve = np.flatnonzero(~degenerate)
-        row_pass = DaskRowPass if is_dask_collection(X) else InMemoryRowPass
-        data = row_pass(
-            X,
-            (Y_target if solve.size == n_labels else Y_target[:, solve]).astype(
-                X.dtype, copy=False
-            ),
-            sample_weight / total_weight,
-            None if pos_weight is None else pos_weight[solve],
-            self.fit_intercept,
-            hessian_dtype=self._hessian_dtype(X, solve.size),
-        )
-        objective = MultiLabelLinearLoss(
-            data, 1 / (C[solve] * total_weight), self.fit_intercept
-        )
         n_iter = np.zeros(n_labels, dtype=np.int32)
         converged = np.ones(n_labels, dtype=bool)
         if solve.size:
-            with data.solver_context():
-                coef[solve], n_iter[solve], converged[solve] = self._solve(
-                    objective, coef[solve], warm=previous is not None
-                )
+            coef[solve], n_iter[solve], converged[solve] = self._solve_labels(
+                X,
+                (Y_target if solve.size == n_labels else Y_target[:, solve]).astype(
+                    X.dtype, copy=False
+                ),
+                sample_weight / total_weight,
+                None if pos_weight is None else pos_weight[solve],
+                1 / (C[solve] * total_weight),
+                coef[solve],
+                warm=previous is not None,
+            )
         if not converged.all():
             warnings.warn(
                 f"The solver did not converge for labels "
@@ -502,7 +501,77 @@ class MultiLabelLogisticClassifier(
         self._online = None
         return self
 
-    def _solve(self, objective, coef, warm):
+    def _solve_labels(self, X, Y, sample_weight, pos_weight, l2, coef, warm):
+        """Solve the labels (columns of Y) from ``coef``; return coef, iterations
+        and convergence per label.
+
+        In memory, many labels are solved in groups, each on its own thread
+        (:func:`label_groups`), over row passes that share X (and its float32
+        copy); few labels are solved together, their passes threaded over
+        blocks of rows. The preconditioner's matrix depends on X only: it is
+        computed once for all groups.
+        """
+        hessian_dtype = self._hessian_dtype(X, Y.shape[1])
+        groups = (
+            [np.arange(Y.shape[1])]
+            if is_dask_collection(X)
+            else label_groups(X.shape[0], Y.shape[1])
+        )
+        data = self._row_passes(X, Y, sample_weight, pos_weight, groups, hessian_dtype)
+        preconditioner = (
+            None
+            if self.solver == "lbfgs"
+            else self._preconditioner(data[0], coef.shape[1])
+        )
+
+        def solve(group):
+            labels, group_data = group
+            objective = MultiLabelLinearLoss(group_data, l2[labels], self.fit_intercept)
+            with group_data.solver_context():
+                return self._solve(
+                    objective, coef[labels], warm, copy.copy(preconditioner)
+                )
+
+        n_iter = np.zeros(coef.shape[0], dtype=np.int32)
+        converged = np.zeros(coef.shape[0], dtype=bool)
+        results = map_threads(solve, list(zip(groups, data)))
+        for labels, result in zip(groups, results):
+            coef[labels], n_iter[labels], converged[labels] = result
+        return coef, n_iter, converged
+
+    def _row_passes(self, X, Y, sample_weight, pos_weight, groups, dtype):
+        """The row passes of each group of labels (Hessian products in ``dtype``):
+        one thread each when there are several groups."""
+        if len(groups) == 1:
+            row_pass = DaskRowPass if is_dask_collection(X) else InMemoryRowPass
+            return [
+                row_pass(
+                    X,
+                    Y,
+                    sample_weight,
+                    pos_weight,
+                    self.fit_intercept,
+                    hessian_dtype=dtype,
+                )
+            ]
+        if sparse.issparse(X):
+            X = X.tocsr()
+        X_hessian = None if dtype is None else X.astype(dtype)
+        return [
+            InMemoryRowPass(
+                X,
+                np.ascontiguousarray(Y[:, labels]),
+                sample_weight,
+                None if pos_weight is None else pos_weight[labels],
+                self.fit_intercept,
+                hessian_dtype=dtype,
+                n_threads=1,
+                X_hessian=X_hessian,
+            )
+            for labels in groups
+        ]
+
+    def _solve(self, objective, coef, warm, preconditioner):
         """Run the chosen solver; return coef, iterations, convergence per label."""
         labels = np.arange(coef.shape[0])
         if self.solver == "lbfgs":
@@ -515,7 +584,6 @@ class MultiLabelLogisticClassifier(
                 verbose=self.verbose,
             )
             return coef, np.full(labels.size, n_iter), converged
-        preconditioner = self._preconditioner(objective.data, coef.shape[1])
         if isinstance(preconditioner, GramPreconditioner) and not warm:
             coef = subsample_start(
                 objective, coef, preconditioner, tol=max(self.tol, 1e-2)
