@@ -76,13 +76,19 @@ def test_multilabel_many_rows_match_logistic_regression(rng):
     _assert_matches_reference(clf, references)
 
 
-@pytest.mark.parametrize("sparse_X", [False, True])
+@pytest.mark.parametrize(
+    "n, d, n_labels, sparse_X, float32_products",
+    [
+        (2100, 130, 128, False, True),  # a float32 copy of X shared by the groups
+        (2100, 130, 128, True, True),
+        (3000, 3, 64, False, False),  # many rows: Gram preconditioner, row sample
+    ],
+)
 def test_multilabel_label_groups_on_threads_match_logistic_regression(
-    rng, monkeypatch, sparse_X
+    rng, monkeypatch, n, d, n_labels, sparse_X, float32_products
 ):
     """Check the labels solved in groups, one thread each (many labels), with
-    per-label C and pos_weight and float32 Hessian products (a shared float32
-    copy of X), against LogisticRegression."""
+    per-label C and pos_weight, against LogisticRegression."""
     from skbce.linear_model import _linear_loss, _multilabel
 
     monkeypatch.setattr(_linear_loss, "default_n_threads", lambda n_rows: 2)
@@ -93,9 +99,9 @@ def test_multilabel_label_groups_on_threads_match_logistic_regression(
         return _linear_loss.map_threads(function, items)
 
     monkeypatch.setattr(_multilabel, "map_threads", recording_map_threads)
-    n_labels = 128
-    X, Y = _multilabel_data(rng, n=2100, d=130, n_labels=n_labels, sparse_X=sparse_X)
-    assert _multilabel.MultiLabelLogisticClassifier._hessian_dtype(X, n_labels)
+    X, Y = _multilabel_data(rng, n=n, d=d, n_labels=n_labels, sparse_X=sparse_X)
+    hessian_dtype = _multilabel.MultiLabelLogisticClassifier._hessian_dtype
+    assert (hessian_dtype(X, n_labels) == np.float32) == float32_products
     C = rng.uniform(0.05, 2, n_labels)
     pos_weight = rng.uniform(0.5, 3, n_labels)
     clf = MultiLabelLogisticClassifier(C=C, pos_weight=pos_weight, **TIGHT).fit(X, Y)
