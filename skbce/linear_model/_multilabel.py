@@ -629,7 +629,8 @@ class MultiLabelLogisticClassifier(
     @staticmethod
     def _preconditioner(data, n_dof):
         """CG preconditioner: the shared Gram matrix for dense X of moderate width
-        (one (p, p) eigendecomposition per fit), else the Hessian diagonal."""
+        (one (p, p) eigendecomposition per fit), else its diagonal (both scaled per
+        label and corrected on the span of its coefficients)."""
         n_samples, n_features = data.X.shape
         if not sparse.issparse(data.X) and n_features <= min(1000, n_samples):
             return GramPreconditioner(data, n_dof)
