@@ -111,21 +111,31 @@ _CHUNK_BYTES = 2**20
 _chunk_memory = threading.local()
 
 
-def _chunk_scratch(count, rows, n_columns, dtype):
-    """``count`` arrays (rows, n_columns) of dtype, at most ``_CHUNK_BYTES`` each.
+def _thread_scratch(local, count, rows, n_columns, dtype, least_bytes=0):
+    """``count`` arrays (rows, n_columns) of dtype in memory kept by the calling
+    thread in ``local`` (a ``threading.local``), each at least ``least_bytes``.
 
-    The memory is kept by each thread and reused by every call (a few MiB):
-    fresh arrays would cost page faults on first touch, every time.
+    The memory is reused by every call, whatever the dtype, and grows when too
+    small: fresh large arrays would cost page faults on first touch, as much as
+    the element-wise work done in them.
     """
     size = rows * n_columns * np.dtype(dtype).itemsize
-    memory = getattr(_chunk_memory, "memory", None)
+    memory = getattr(local, "memory", None)
     if memory is None or memory.shape[0] < count or memory.shape[1] < size:
-        aligned = -(-size // 64) * 64  # every array aligned for any dtype
-        memory = np.empty((count, max(aligned, _CHUNK_BYTES)), np.uint8)
-        _chunk_memory.memory = memory
+        aligned = -(-max(size, least_bytes) // 64) * 64  # aligned for any dtype
+        memory = np.empty((count, aligned), np.uint8)
+        local.memory = memory
     return [
         array[:size].view(dtype).reshape(rows, n_columns) for array in memory[:count]
     ]
+
+
+def _chunk_scratch(count, rows, n_columns, dtype):
+    """``count`` arrays (rows, n_columns) of dtype, at most ``_CHUNK_BYTES`` each,
+    in memory kept by the calling thread (a few MiB)."""
+    return _thread_scratch(
+        _chunk_memory, count, rows, n_columns, dtype, least_bytes=_CHUNK_BYTES
+    )
 
 
 def block_gradient_hessian(
@@ -443,23 +453,14 @@ class InMemoryRowPass(RowPassBase):
         return memory[:size].reshape(self.n_rows, n_columns)
 
     def _workspace(self, rows, n_columns, dtype, count):
-        """``count`` (at most 2) scratch arrays of shape (rows, n_columns) and dtype.
-
-        Each thread reuses its own memory, whatever the dtype: fresh large
-        arrays cost page faults on first touch, as much as the element-wise
-        work done in them.
-        """
-        size = rows * n_columns * np.dtype(dtype).itemsize
-        memory = getattr(self._local, "memory", None)
-        if memory is None or memory.shape[1] * 8 < size:
-            largest = max(block.stop - block.start for block in self.blocks)
-            largest *= self.Y.shape[1] * self.dtype.itemsize
-            memory = np.empty((2, -(-max(size, largest) // 8)))
-            self._local.memory = memory
-        return [
-            array.view(np.uint8)[:size].view(dtype).reshape(rows, n_columns)
-            for array in memory[:count]
-        ]
+        """``count`` (at most 2) scratch arrays of shape (rows, n_columns) and dtype,
+        in memory kept by the calling thread (:func:`_thread_scratch`), sized for
+        the per-row state of the largest block."""
+        largest = max(block.stop - block.start for block in self.blocks)
+        largest *= self.Y.shape[1] * self.dtype.itemsize
+        return _thread_scratch(
+            self._local, 2, rows, n_columns, dtype, least_bytes=largest
+        )[:count]
 
     @staticmethod
     def _padded(requested, n_columns):
