@@ -337,8 +337,9 @@ def run_demo(out=None):
     else:
         _say(
             "matplotlib is not installed, so no figures were written. Install it "
-            '(pip install "skbce[plot]") and run the demo again to get the '
-            "rootograms and threshold curves as PNG files."
+            "(python -m pip install matplotlib, or python -m pip install "
+            '".[plot]" in the root of the skbce repository) and run the demo '
+            "again to get the rootograms and threshold curves as PNG files."
         )
     print(f"\nDone in {time.perf_counter() - start:.1f} s.")
     return 0

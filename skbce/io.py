@@ -3,13 +3,18 @@
 A pickle file runs arbitrary code when it is loaded: never unpickle a model file
 from a source you do not trust. :mod:`skops.io` stores an estimator as data and,
 when loading, only builds the types it is told to trust (NumPy, SciPy and
-scikit-learn types are trusted by default). :func:`trusted_types` lists skbce's
-own types, so that :func:`load` (or ``skops.io.load(file,
-trusted=trusted_types())``) restores any fitted skbce estimator and still
-refuses every other unknown type.
+scikit-learn types are trusted by default). :func:`trusted_types` lists the types
+a fitted skbce estimator can hold beyond those defaults, so that :func:`load` (or
+``skops.io.load(file, trusted=trusted_types())``) restores any fitted skbce
+estimator and still refuses every other unknown type.
 
-skops is an optional dependency: ``pip install skbce[io]``.
+skops is an optional dependency: from a checkout of the repository,
+``python -m pip install ".[io]"`` (or ``python -m pip install skops``).
 """
+
+import importlib
+import inspect
+import pkgutil
 
 __all__ = ["dump", "load", "trusted_types"]
 
@@ -19,31 +24,82 @@ def _skops_io():
         import skops.io
     except ImportError as exc:  # pragma: no cover - skops is in the test extra
         raise ImportError(
-            "skbce.io needs skops; install it with `pip install skbce[io]` "
-            "(or `pip install skops`)."
+            "skbce.io needs skops; install it with `python -m pip install skops`, "
+            'or with skbce\'s extra: `python -m pip install ".[io]"` in the root '
+            "of the skbce repository."
         ) from exc
     return skops.io
 
 
-def trusted_types():
-    """List the skbce types to trust when loading a fitted skbce estimator.
+def _type_name(cls):
+    """The name skops gives a type: its module and its name."""
+    return f"{cls.__module__}.{cls.__name__}"
 
-    These are the fully qualified names of every public skbce estimator, of
-    the parameter objects an estimator can hold (such as the
+
+def _skbce_classes():
+    """Every class defined in a module of skbce, private modules included.
+
+    Found by walking the package, so that a new class (such as the object a
+    solver keeps for ``partial_fit``) is trusted as soon as it exists, under
+    whatever name it has. The command line module (``__main__``) is not
+    imported; a module that cannot be imported (a missing optional
+    dependency) defines no class a loadable model could hold.
+    """
+    import skbce
+
+    modules = [skbce]
+    for info in pkgutil.walk_packages(skbce.__path__, prefix="skbce."):
+        if info.name.rsplit(".", 1)[-1] == "__main__":
+            continue
+        try:
+            modules.append(importlib.import_module(info.name))
+        except ImportError:  # pragma: no cover - optional dependencies
+            continue
+    return {
+        cls
+        for module in modules
+        for _, cls in inspect.getmembers(module, inspect.isclass)
+        if cls.__module__ == module.__name__
+    }
+
+
+def _sparse_container_classes():
+    """SciPy's sparse matrix and array classes.
+
+    skops restores them with :func:`scipy.sparse.load_npz`, which reads plain
+    arrays (``allow_pickle=False``): they hold data, never code.
+    """
+    import scipy.sparse
+
+    bases = (scipy.sparse.spmatrix, scipy.sparse.sparray)
+    return {
+        cls
+        for cls in vars(scipy.sparse).values()
+        if isinstance(cls, type) and issubclass(cls, bases)
+    }
+
+
+def trusted_types():
+    """List the types to trust when loading a fitted skbce estimator.
+
+    The rule is derived, not a hand-kept list: every class defined in skbce
+    (estimators, the parameter objects they hold such as the
     :class:`~skbce.metrics.ConstrainedObjective` of an
-    :class:`~skbce.OptimalThresholdClassifier`), as :func:`skops.io.get_untrusted_types`
-    reports them, and ``numpy.dtype`` (a fitted
-    :class:`~skbce.MultiLabelLogisticClassifier` keeps the dtype of its
-    labels), which skops does not trust by default but which runs no code.
-    Fitted skbce estimators need no other non-default type; a
-    file that asks for one more (a custom part of a
-    :class:`~skbce.HurdleRegressor`, say) is refused until you inspect and
-    trust that type yourself.
+    :class:`~skbce.OptimalThresholdClassifier`, and the internal objects a
+    fitted model keeps, such as the online solver state after ``partial_fit``),
+    SciPy's sparse matrix and array classes (an adjacency matrix of a
+    :class:`~skbce.graph.GraphPropagator`; skops restores them as plain
+    arrays), and ``numpy.dtype`` (a fitted
+    :class:`~skbce.MultiLabelLogisticClassifier` keeps the dtype of its labels).
+    None of them runs code when built from a file. Any other type in a file (a
+    custom part of a :class:`~skbce.HurdleRegressor`, say) is refused until you
+    inspect and trust that type yourself.
 
     Returns
     -------
     types : list of str
-        Sorted type names, e.g. ``"skbce.linear_model._hurdle.HurdleRegressor"``.
+        Sorted type names as :func:`skops.io.get_untrusted_types` reports them,
+        e.g. ``"skbce.linear_model._hurdle.HurdleRegressor"``.
 
     See Also
     --------
@@ -55,13 +111,11 @@ def trusted_types():
     >>> from skbce.io import trusted_types
     >>> "skbce.linear_model._hurdle.HurdleRegressor" in trusted_types()
     True
+    >>> "scipy.sparse._csr.csr_array" in trusted_types()
+    True
     """
-    from .metrics import ConstrainedObjective
-    from .utils.discovery import all_estimators
-
-    classes = [cls for _, cls in all_estimators()] + [ConstrainedObjective]
-    names = [f"{cls.__module__}.{cls.__qualname__}" for cls in classes]
-    return sorted(names + ["numpy.dtype"])
+    classes = _skbce_classes() | _sparse_container_classes()
+    return sorted({_type_name(cls) for cls in classes} | {"numpy.dtype"})
 
 
 def dump(estimator, file):
@@ -99,9 +153,11 @@ def dump(estimator, file):
 
 
 def load(file, trusted=None):
-    """Load a skops file, trusting skbce's types and the defaults of skops only.
+    """Load a skops file, trusting the types of :func:`trusted_types` only.
 
-    Any other type in the file raises an
+    Every file :func:`dump` writes for a skbce estimator (after ``fit`` or
+    ``partial_fit``, with sparse parameters, inside a scikit-learn pipeline)
+    loads. Any other type in the file raises an
     :class:`~skops.io.exceptions.UntrustedTypesFoundException` before anything
     is built: inspect the file with :func:`skops.io.get_untrusted_types` and
     pass the types you have checked in ``trusted``.
@@ -121,7 +177,7 @@ def load(file, trusted=None):
     See Also
     --------
     dump : Save an estimator.
-    trusted_types : The skbce types trusted here.
+    trusted_types : The types trusted here.
 
     Examples
     --------

@@ -23,8 +23,10 @@ from skbce import (
 ESTIMATORS = [
     GraphPropagator(),
     # A small L2 penalty: the checks fit 30 features on 15 rows, where the
-    # unpenalised maximum likelihood estimate is not unique.
+    # unpenalised maximum likelihood estimate is not unique (without it,
+    # check_sample_weight_equivalence_on_dense_data compares two of the optima).
     HurdleRegressor(alpha=1e-2),
+    HurdleRegressor(count_model="negbin", alpha=1e-2),
     MultiLabelLogisticClassifier(),
     OptimalThresholdClassifier(RidgeClassifier(), cv=3),
     TemperatureScaledClassifier(LogisticRegression()),

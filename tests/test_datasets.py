@@ -23,6 +23,19 @@ def test_load_biochemists_shapes_and_coding():
     assert "pscl" in bunch.DESCR
 
 
+def test_load_biochemists_documents_rows_sorted_by_target():
+    """Check that the rows are sorted by art and that the docs say so.
+
+    The order of the source is kept; the loader and its description tell users
+    to shuffle cross-validation folds (issue 14, #11).
+    """
+    bunch = load_biochemists()
+    assert (np.diff(bunch.target) >= 0).all()
+    for text in (bunch.DESCR, load_biochemists.__doc__):
+        assert "sorted by the target" in text
+        assert "shuffle=True" in text
+
+
 def test_load_biochemists_as_frame_matches_return_x_y():
     """Check that the frame and the arrays hold the same values."""
     bunch = load_biochemists(as_frame=True)

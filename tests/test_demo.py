@@ -184,6 +184,11 @@ def test_demo_without_matplotlib_says_so(monkeypatch, tmp_path, capsys):
     assert main(["demo", "--out", str(folder)]) == 0
     out = capsys.readouterr().out
     assert "matplotlib is not installed, so no figures were written" in out
+    # An install command that works from a checkout (skbce is not on PyPI).
+    words = " ".join(out.split())
+    assert "python -m pip install matplotlib" in words
+    assert 'python -m pip install ".[plot]" in the root of the skbce' in words
+    assert "skbce[" not in words
     assert not folder.exists()
 
 

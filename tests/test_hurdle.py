@@ -8,7 +8,12 @@ import pytest
 import statsmodels.api as sm
 from numpy.testing import assert_allclose
 from sklearn.base import clone
-from sklearn.exceptions import ConvergenceWarning, NotFittedError
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.exceptions import (
+    ConvergenceWarning,
+    NotFittedError,
+    UndefinedMetricWarning,
+)
 from sklearn.linear_model import LogisticRegression, PoissonRegressor
 from sklearn.model_selection import GridSearchCV, KFold, cross_validate
 from sklearn.pipeline import make_pipeline
@@ -376,6 +381,40 @@ def test_hurdle_regressor_non_integer_counts_are_a_quasi_likelihood(biochemists)
     )
 
 
+def test_hurdle_regressor_score_of_a_constant_target_is_finite(biochemists):
+    """Check scikit-learn's force_finite rule for a fold without variation.
+
+    The case of issue 14 (#11): a fold of zeros only has no deviance to
+    explain, and D² was NaN; as r2_score(force_finite=True) it is 0.0 for
+    imperfect predictions. One sample: NaN with an UndefinedMetricWarning, as
+    scikit-learn's D² and R² functions.
+    """
+    X, y = biochemists
+    model = HurdleRegressor().fit(X, y)
+    zeros = (y == 0).to_numpy()
+    assert model.score(X[zeros], y[zeros]) == 0.0
+    constant = y == 1
+    assert model.score(X[constant], y[constant]) == 0.0
+    with pytest.warns(UndefinedMetricWarning, match="less than two samples"):
+        assert np.isnan(model.score(X.iloc[:1], y.iloc[:1]))
+
+
+def test_hurdle_regressor_cross_validate_on_sorted_rows_is_finite(biochemists):
+    """Check cross_validate with unshuffled folds on the rows sorted by art.
+
+    The first of 5 contiguous folds holds zeros only: its D² is 0.0, not NaN
+    (the others are poor, as contiguous folds of sorted rows extrapolate).
+    """
+    X, y = biochemists
+    assert (np.diff(y.to_numpy()) >= 0).all(), "the bundled rows are sorted by art"
+    scores = cross_validate(HurdleRegressor(), X, y, cv=5)["test_score"]
+    assert np.isfinite(scores).all() and scores[0] == 0.0
+    shuffled = KFold(5, shuffle=True, random_state=0)
+    assert (
+        cross_validate(HurdleRegressor(), X, y, cv=shuffled)["test_score"] > 0
+    ).all()
+
+
 def test_hurdle_regressor_score_is_poisson_d2(biochemists):
     """Check that score is the Poisson D² of predict, as PoissonRegressor's."""
     X, y = biochemists
@@ -463,8 +502,49 @@ def test_hurdle_regressor_rejects_unknown_feature_names(biochemists):
         HurdleRegressor(count_features=["ment"]).fit(X.to_numpy(), y)
     with pytest.raises(ValueError, match="out of range"):
         HurdleRegressor(count_features=[5]).fit(X, y)
-    with pytest.raises(ValueError, match="not a mix"):
+    with pytest.raises(ValueError, match="one kind only"):
         HurdleRegressor(count_features=["ment", 1]).fit(X, y)
+    with pytest.raises(ValueError, match="one kind only"):
+        HurdleRegressor(zero_features=[True, 1, 0, 0, 0]).fit(X, y)
+
+
+@pytest.mark.parametrize("as_array", [False, True])
+def test_hurdle_regressor_boolean_mask_selects_like_indices(biochemists, as_array):
+    """Check that a boolean mask (list or array) selects the columns it marks.
+
+    The case of issue 16: [True, False, ...] was refused as "not a mix".
+    """
+    X, y = biochemists
+    mask = [True, False, False, False, True]
+    zero_mask = np.array(mask) if as_array else mask
+    count_mask = np.array(mask[::-1]) if as_array else mask[::-1]
+    by_mask = HurdleRegressor(zero_features=zero_mask, count_features=count_mask)
+    by_index = HurdleRegressor(zero_features=[0, 4], count_features=[0, 4])
+    by_mask.fit(X, y)
+    by_index.fit(X, y)
+    assert_allclose(by_mask.zero_coef_, by_index.zero_coef_, rtol=1e-12)
+    assert_allclose(by_mask.count_coef_, by_index.count_coef_, rtol=1e-12)
+    assert list(by_mask.summary().zero.index) == ["(Intercept)", "fem", "ment"]
+    with pytest.raises(ValueError, match=r"one entry per column of X \(5\); got 2"):
+        HurdleRegressor(zero_features=[True, False]).fit(X, y)
+
+
+@pytest.mark.parametrize("param", ["zero_features", "count_features"])
+@pytest.mark.parametrize("empty", [[], [False] * 5])
+def test_hurdle_regressor_refuses_a_part_without_parameters(biochemists, param, empty):
+    """Check that no column and no intercept is refused, not fitted at P = 1/2.
+
+    The case of issue 16: zero_features=[] with fit_intercept=False silently
+    fixed P(y > 0) at 0.5. A failed fit leaves the fitted model unchanged.
+    """
+    X, y = biochemists
+    model = HurdleRegressor(fit_intercept=False).fit(X, y)
+    coef = model.zero_coef_.copy()
+    with pytest.raises(ValueError, match=f"{param} selects no column and fit_inter"):
+        model.set_params(**{param: empty}).fit(X, y)
+    assert_allclose(model.zero_coef_, coef, rtol=0)
+    # With an intercept the empty selection is an intercept-only part.
+    HurdleRegressor(fit_intercept=True, **{param: empty}).fit(X, y)
 
 
 def test_hurdle_regressor_rejects_bad_offset_and_max_count(biochemists):
@@ -583,6 +663,34 @@ def test_hurdle_regressor_in_pipeline_gridsearch_cross_validate(biochemists):
     )
     assert result["test_score"].shape == (3,)
     assert np.all(result["test_score"] > 0)
+
+
+def test_hurdle_regressor_information_criteria_need_likelihood_parts(biochemists):
+    """Check that AIC and BIC are NaN, and said why, with a custom part.
+
+    The case of issue 14 (#10): an in-sample HistGradientBoostingClassifier
+    zero part gave an AIC "better" than the logit hurdle's, counting the count
+    part's parameters only, under a "HistGradientBoostingClassifier link".
+    """
+    X, y = biochemists
+    builtin = HurdleRegressor().fit(X, y).summary()
+    assert np.isfinite(builtin.stats[["df", "aic", "bic"]]).all()
+    assert builtin.notes == ()
+    boosted = HurdleRegressor(zero_model=HistGradientBoostingClassifier(max_iter=10))
+    boosted.fit(X, y)
+    summary = boosted.summary()
+    assert np.isnan(summary.stats[["df", "aic", "bic"]]).all()
+    assert np.isfinite(summary.stats["loglik"])
+    text = repr(summary)
+    assert "HistGradientBoostingClassifier link" not in text
+    assert "custom classifier HistGradientBoostingClassifier" in text
+    assert "aic and bic are NaN" in text and "not a likelihood model" in text
+    regressor = HurdleRegressor(count_model=PoissonRegressor()).fit(X, y)
+    text = repr(regressor.summary())
+    assert "custom regressor PoissonRegressor" in text
+    assert "zero-truncated PoissonRegressor" not in text
+    assert "models the mean E[y | y > 0] only" in text
+    assert np.isnan(regressor.summary().stats[["loglik", "df", "aic", "bic"]]).all()
 
 
 def test_hurdle_regressor_summary_reads_like_pscl(biochemists):

@@ -2,10 +2,13 @@
 
 import warnings
 
+import mpmath as mp
 import numpy as np
 import pytest
+from _references import bce_element, to_float
 from sklearn.metrics import f1_score, log_loss
 
+from skbce._loss import _binary
 from skbce.losses import (
     binary_cross_entropy,
     binary_cross_entropy_gradient,
@@ -15,6 +18,7 @@ from skbce.losses import (
     log_sigmoid,
     sigmoid,
     soft_dice_loss,
+    soft_dice_loss_gradient,
 )
 
 EXTREME_LOGITS = np.array([-1e4, -745.0, -40.0, -1.0, 0.0, 1.0, 40.0, 745.0, 1e4])
@@ -199,11 +203,18 @@ def test_bce_gradient_and_hessian_match_extended_precision(global_random_seed):
 
 
 def test_bce_gradient_is_p_minus_y():
-    """Check the (p - y) identity without weights."""
-    y = np.array([0.0, 1.0, 1.0, 0.0])
-    z = np.array([-3.0, 0.2, 5.0, 1.0])
+    """Check the (p - y) identity without weights, exact in the tails.
+
+    For y = 1 the gradient is p - 1 = -sigmoid(-z): computed as such, not as a
+    difference that rounds to 0 once p rounds to 1.
+    """
+    y = np.array([0.0, 1.0, 1.0, 0.0, 1.0, 0.0])
+    z = np.array([-3.0, 0.2, 5.0, 1.0, 60.0, -60.0])
     grad = binary_cross_entropy_gradient(y, z, reduction="none")
-    np.testing.assert_allclose(grad, sigmoid(z) - y, rtol=1e-15)
+    np.testing.assert_allclose(
+        grad, np.where(y == 1, -sigmoid(-z), sigmoid(z)), rtol=4e-16
+    )
+    assert grad[4] == pytest.approx(-np.exp(-60.0), rel=1e-15)
 
 
 @pytest.mark.parametrize("reduction", ["none", "sum", "mean"])
@@ -329,10 +340,168 @@ def test_bce_bad_input_raises_clear_value_error(kwargs, message):
         binary_cross_entropy_gradient(**args)
 
 
-def test_bce_rejects_3d_input():
-    """Check that arrays of more than two dimensions are refused."""
-    with pytest.raises(ValueError, match="Found array with dim 3"):
-        binary_cross_entropy(np.zeros((2, 2, 2)), np.zeros((2, 2, 2)))
+@pytest.mark.parametrize("shape", [(3, 4, 5), (2, 3, 4, 2)])
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_bce_nd_arrays_reduce_like_their_2d_reshape(shape, reduction, rng):
+    """Check N-D logits (images): one weight per sample, elements flattened.
+
+    (n_samples, height, width) masks are (n_samples, height * width) rows: the
+    mean divides by sum(sample_weight) times the elements of one sample, and a
+    pos_weight broadcast over one sample's axes applies element-wise.
+    """
+    y = rng.uniform(size=shape)
+    z = rng.normal(scale=3, size=shape)
+    w = rng.uniform(0.1, 2, size=shape[0])
+    pos = rng.uniform(0.5, 4, size=shape[-1])
+    flat = (shape[0], -1)
+    pos_flat = np.broadcast_to(pos, shape[1:]).ravel()
+    kwargs = dict(sample_weight=w, reduction=reduction, label_smoothing=0.1)
+    for function in (binary_cross_entropy, binary_cross_entropy_gradient):
+        got = function(y, z, pos_weight=pos, **kwargs)
+        expected = function(
+            y.reshape(flat), z.reshape(flat), pos_weight=pos_flat, **kwargs
+        )
+        if np.ndim(got):
+            assert got.shape == shape
+            expected = expected.reshape(shape)
+        np.testing.assert_allclose(got, expected, rtol=1e-14)
+
+
+def test_bce_nd_pos_weight_must_broadcast_over_one_sample():
+    """Check that a pos_weight that fits no axis of a sample is refused by shape."""
+    y = np.zeros((2, 3, 4))
+    with pytest.raises(
+        ValueError, match=r"broadcastable to the shape of one sample \(3, 4\)"
+    ):
+        binary_cross_entropy(y, y, pos_weight=[1.0, 2.0])
+    with pytest.raises(ValueError, match="pos_weight must be finite in the dtype"):
+        binary_cross_entropy(y, y.astype(np.float32), pos_weight=1e100)
+
+
+def _assert_close_to_reference(got, reference, scale, rtol, weight=1.0):
+    """Element-wise: |got - reference| <= rtol * scale, or the same infinity.
+
+    Results below the normal range (and terms whose exponential factor is
+    subnormal, times a weight up to ``weight``) keep an absolute accuracy of
+    the smallest normal number times that weight.
+    """
+    atol = np.finfo(np.float64).tiny * max(1.0, weight)
+    for value, ref, size in zip(np.ravel(got), reference, scale):
+        expected = to_float(ref)
+        if not np.isfinite(expected):
+            assert value == expected
+        else:
+            error = abs(mp.mpf(float(value)) - ref)
+            assert error <= rtol * abs(size) + atol, (value, ref)
+
+
+def test_bce_large_pos_weight_with_soft_targets_keeps_every_digit():
+    """Check the case of issue 14 (#6): pos_weight 1e17 and a soft target 0.5.
+
+    The loss is 0.5 * 1e4 (the negative term; the positive one underflows) and
+    the gradient 0.5: recovering 1 - y as (w y + 1 - y) - w y gave 0 for both.
+    """
+    loss = binary_cross_entropy([0.5], [1e4], pos_weight=1e17, reduction="sum")
+    grad, hess = binary_cross_entropy_gradient(
+        [0.5], [1e4], pos_weight=1e17, reduction="sum", return_hessian=True
+    )
+    assert loss == 5000.0
+    assert grad[0] == 0.5 and hess[0] == 0.0
+    # Near the other side: 1 - y = 2**-40 against w y = 1e12.
+    y, z = np.array([1 - 2.0**-40]), np.array([30.0])
+    ref_loss, ref_grad, ref_hess, scale = bce_element(y[0], z[0], 1e12)
+    values, grad = _binary.loss_gradient(y, z, 1e12)
+    _assert_close_to_reference(values, [ref_loss], [ref_loss], 1e-14)
+    _assert_close_to_reference(grad, [ref_grad], [scale], 1e-14)
+
+
+@pytest.mark.parametrize("pos_weight", [1e-300, 1e-8, 0.3, 1.0, 7.0, 1e17, 1e300])
+def test_bce_kernels_match_mpmath_for_any_pos_weight_and_target(pos_weight, rng):
+    """Check every element of loss, gradient and Hessian against mpmath.
+
+    Soft and 0/1 targets, logits from 1e-300 to 1e300 in magnitude (below 708
+    in the tails, where exp(-|z|) is normal; beyond, against the exact limits):
+    relative error below 1e-13, the gradient's relative to the size of its two
+    terms, (1 - y) p + w y q.
+    """
+    n = 300
+    y = np.concatenate([rng.uniform(size=n - 60), np.repeat([0.0, 1.0], 30)])
+    magnitude = np.concatenate(
+        [
+            10.0 ** rng.uniform(-300, np.log10(700), size=n // 2),
+            rng.uniform(0, 700, n // 2),
+        ]
+    )
+    z = rng.choice([-1.0, 1.0], size=n) * rng.permutation(magnitude)
+    z[:6] = [0.0, -0.0, 1e300, -1e300, 1e20, -1e20]
+    values, grad, hess = _binary.loss_gradient_hessian(y, z, pos_weight)
+    loss_ref, grad_ref, hess_ref, scale = zip(
+        *(bce_element(yi, zi, pos_weight) for yi, zi in zip(y, z))
+    )
+    for got, ref, size in ((values, loss_ref, loss_ref), (grad, grad_ref, scale)):
+        _assert_close_to_reference(got, ref, size, 1e-13, weight=pos_weight)
+    _assert_close_to_reference(hess, hess_ref, hess_ref, 1e-13, weight=pos_weight)
+    # The four kernels agree bit for bit.
+    np.testing.assert_array_equal(_binary.loss(y, z, pos_weight), values)
+    loss_only, grad_only = _binary.loss_gradient(y, z, pos_weight)
+    np.testing.assert_array_equal(loss_only, values)
+    np.testing.assert_array_equal(grad_only, grad)
+    np.testing.assert_array_equal(_binary.gradient_hessian(y, z, pos_weight)[1], hess)
+
+
+def test_bce_kernels_give_the_limits_at_infinite_logits():
+    """Check loss 0 or +inf (never 0 * inf = NaN), gradient u or -v, Hessian 0."""
+    y = np.array([1.0, 0.0, 0.5, 1.0, 0.0, 0.5])
+    z = np.array([np.inf, np.inf, np.inf, -np.inf, -np.inf, -np.inf])
+    for pos_weight, v in ((None, y), (3.0, 3.0 * y)):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            values, grad, hess = _binary.loss_gradient_hessian(y, z, pos_weight)
+        np.testing.assert_array_equal(values, [0, np.inf, np.inf, np.inf, 0, np.inf])
+        np.testing.assert_array_equal(grad, np.where(z > 0, 1 - y, -v))
+        np.testing.assert_array_equal(hess, 0)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_bce_tiny_temperature_gives_the_limit_not_nan(dtype):
+    """Check the case of issue 14 (#16): temperature=1e-310 gave NaN.
+
+    Where z / T overflows to +-inf, the loss is 0 for a right 0/1 target and
+    +inf otherwise, the gradient 0 and the Hessian 0 (exp(-|z| / T) / T**2 ->
+    0); elsewhere every value is its exact quotient by T, overflowing to inf
+    only beyond the range of the dtype.
+    """
+    y = np.array([1.0, 0.0, 1.0, 0.0]).astype(dtype)
+    z = np.array([1.0, -1.0, 0.0, 2.0]).astype(dtype)
+    for temperature in (1e-310, 1e-200, 1e-50, 1e-30):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            values = binary_cross_entropy(
+                y, z, temperature=temperature, reduction="none"
+            )
+            grad, hess = binary_cross_entropy_gradient(
+                y, z, temperature=temperature, reduction="none", return_hessian=True
+            )
+        assert values.dtype == grad.dtype == hess.dtype == dtype
+        with np.errstate(over="ignore"):
+            expected = np.array(
+                [
+                    [0, 0, np.log(2), 2 / temperature],
+                    [0, 0, -0.5 / temperature, 1 / temperature],
+                    [0, 0, 0.25 / temperature / temperature, 0],
+                ]
+            ).astype(dtype)
+        for got, want in zip((values, grad, hess), expected):
+            np.testing.assert_allclose(got, want, rtol=1e-6)
+    assert binary_cross_entropy([1.0], [1.0], temperature=1e-310) == 0.0
+
+
+def test_bce_zero_weight_drops_an_infinite_element():
+    """Check that a sample of weight 0 adds 0 even where its loss overflows."""
+    y, z = np.array([0.0, 1.0]), np.array([1.0, 1.0])
+    kwargs = dict(temperature=1e-310, sample_weight=[0.0, 1.0], reduction="none")
+    np.testing.assert_array_equal(binary_cross_entropy(y, z, **kwargs), [0.0, 0.0])
+    np.testing.assert_array_equal(binary_cross_entropy_gradient(y, z, **kwargs), 0.0)
 
 
 def test_dice_coefficient_equals_f1(global_random_seed):
@@ -389,6 +558,72 @@ def test_soft_dice_loss_matches_formula(global_random_seed):
 def test_soft_dice_loss_empty_mask_is_zero_with_smoothing():
     """Check that an empty mask predicted empty costs nothing."""
     assert soft_dice_loss([0, 0, 0], [-1e4, -1e4, -1e4], smooth=1.0) == pytest.approx(0)
+
+
+@pytest.mark.parametrize("shape", [(4, 5, 6), (3, 2, 4, 3)])
+def test_dice_nd_masks_per_image_and_per_pixel(shape, rng):
+    """Check N-D masks: axis=1 reduces every axis but the first (per image).
+
+    The per-image coefficient equals F1 of the flattened image, axis=0 gives one
+    value per pixel position, and None pools everything, for the hard Dice and
+    the soft loss alike.
+    """
+    y = rng.integers(0, 2, size=shape)
+    pred = rng.integers(0, 2, size=shape)
+    y[0] = pred[0] = 0  # an empty mask predicted empty
+    z = rng.normal(scale=2, size=shape)
+    w = rng.uniform(0.1, 2, size=shape[0])
+    per_image = dice_coefficient(y, pred, axis=1)
+    assert per_image.shape == (shape[0],) and per_image[0] == 1.0
+    for i in range(1, shape[0]):
+        assert per_image[i] == pytest.approx(f1_score(y[i].ravel(), pred[i].ravel()))
+    flat = (shape[0], -1)
+    for axis in (None, 0, 1):
+        for function, scores in ((dice_coefficient, pred), (soft_dice_loss, z)):
+            got = function(y, scores, sample_weight=w, axis=axis)
+            expected = function(
+                y.reshape(flat), scores.reshape(flat), sample_weight=w, axis=axis
+            )
+            if axis == 0:
+                expected = expected.reshape(shape[1:])
+            np.testing.assert_allclose(got, expected, rtol=1e-14)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize(
+    "shape, axis", [((7,), None), ((5, 4), None), ((5, 4), 0), ((3, 4, 5), 1)]
+)
+def test_soft_dice_loss_gradient_matches_finite_differences(shape, axis, dtype, rng):
+    """Check the Dice gradient against central differences of the loss.
+
+    With sample weights and smoothing, pooled, per column and per image; the
+    gradient of the per-sample losses is that of their sum. Computed in float64,
+    the result keeps the dtype of the logits.
+    """
+    y = rng.uniform(size=shape).round(1)
+    z = rng.normal(scale=2, size=shape)
+    w = rng.uniform(0.1, 2, size=shape[0])
+    kwargs = dict(sample_weight=w, axis=axis, smooth=0.5)
+
+    def total(flat):
+        return np.sum(soft_dice_loss(y, flat.reshape(shape), **kwargs))
+
+    gradient = soft_dice_loss_gradient(y, z.astype(dtype), **kwargs)
+    assert gradient.dtype == dtype and gradient.shape == shape
+    numeric = _central_difference(total, z.ravel(), step=1e-6).reshape(shape)
+    rtol = 1e-6 if dtype == np.float64 else 1e-3
+    np.testing.assert_allclose(gradient, numeric, rtol=rtol, atol=1e-9)
+
+
+def test_soft_dice_loss_gradient_is_zero_where_the_loss_is_defined_as_zero():
+    """Check an empty mask, probabilities underflowing to 0 and no smoothing."""
+    y = np.zeros((2, 3))
+    z = np.full((2, 3), -1e4)
+    z[1] = 0.0
+    assert soft_dice_loss(y, z, axis=1, smooth=0).tolist() == [0.0, 1.0]
+    gradient = soft_dice_loss_gradient(y, z, axis=1, smooth=0)
+    assert np.isfinite(gradient).all()
+    np.testing.assert_array_equal(gradient[0], 0.0)
 
 
 def _textbook_gan_losses(real, fake, smoothing=0.0, temperature=1.0):

@@ -2,15 +2,19 @@
 
 Random shapes (one sample, one label, wide), float32/float64/int/bool inputs and
 logits up to +-1e4: the losses must stay finite, exact where a closed form is
-known, and obey the invariances of a weighted mean.
+known, and obey the invariances of a weighted mean. The differential tests at
+the end compare every element with mpmath across the scales of issue 14.
 """
 
+import mpmath as mp
 import numpy as np
+from _references import bce_element, binary_link_element, to_float
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from numpy.testing import assert_allclose, assert_array_equal
 
+from skbce._loss._link import BINARY_LINKS
 from skbce.losses import (
     binary_cross_entropy,
     binary_cross_entropy_gradient,
@@ -163,3 +167,135 @@ def test_soft_dice_loss_properties_in_unit_interval(case):
     y, logits, weights = case
     loss = soft_dice_loss(y, logits, sample_weight=weights)
     assert 0 <= loss <= 1
+
+
+# ---------------------------------------------------------------------------
+# Differential tests against mpmath, across the scales where BCE lost digits
+# (issue 14): logits from 1e-300 to 1e300 in magnitude, pos_weight from 1e-290
+# to 1e300, soft targets, sample weights from 1e-8 to 1e8 and zero weights,
+# temperatures from 1e-3 to 1e3.
+# ---------------------------------------------------------------------------
+
+_TINY = np.finfo(np.float64).tiny
+
+
+def _powers_of_ten(low, high):
+    return st.floats(low, high).map(lambda exponent: 10.0**exponent)
+
+
+_SIGNS = st.sampled_from([-1.0, 1.0])
+EXTREME_LOGITS = st.one_of(
+    st.sampled_from([0.0, -0.0]),
+    st.floats(-60, 60),
+    st.tuples(_SIGNS, _powers_of_ten(-300, 300)).map(lambda pair: pair[0] * pair[1]),
+)
+# Soft targets down to 1e-8, so that w * y stays a normal number (the kernels'
+# stated range: a subnormal w * y has fewer digits than the result asks for).
+SOFT_TARGETS = st.one_of(
+    st.sampled_from([0.0, 1.0]), st.floats(1e-8, 1), st.floats(1 - 1e-8, 1)
+)
+SAMPLE_WEIGHTS = st.one_of(st.just(0.0), _powers_of_ten(-8, 8))
+
+
+@st.composite
+def scaled_bce_cases(draw):
+    """Targets, logits, row weights (one positive), pos_weight and temperature."""
+    shape = (draw(st.integers(1, 6)), draw(st.integers(1, 3)))
+    logits = draw(arrays(np.float64, shape, elements=EXTREME_LOGITS))
+    y = draw(arrays(np.float64, shape, elements=SOFT_TARGETS))
+    weights = draw(arrays(np.float64, shape[:1], elements=SAMPLE_WEIGHTS))
+    weights[draw(st.integers(0, shape[0] - 1))] = draw(_powers_of_ten(-8, 8))
+    pos_weight = draw(
+        st.one_of(
+            st.none(),
+            _powers_of_ten(-290, 300),
+            arrays(np.float64, shape[1:], elements=_powers_of_ten(-290, 300)),
+        )
+    )
+    temperature = draw(st.one_of(st.just(1.0), _powers_of_ten(-3, 3)))
+    return y, logits, weights, pos_weight, temperature
+
+
+def _assert_element_matches(got, exact, scale, atol):
+    """|got - exact| <= 1e-12 * scale + atol, or the infinity ``exact`` rounds to.
+
+    ``exact`` is the weighted reference; ``scale`` bounds the rounding error
+    (the value itself, or the size of the gradient's two terms); an element
+    whose unweighted value overflows is +-inf before it is weighted.
+    """
+    expected = to_float(exact)
+    if not np.isfinite(expected) or not np.isfinite(to_float(scale)):
+        assert got == expected or (np.isinf(got) and np.sign(got) == np.sign(exact))
+    else:
+        assert abs(mp.mpf(float(got)) - exact) <= 1e-12 * abs(scale) + atol, (
+            got,
+            expected,
+        )
+
+
+@given(scaled_bce_cases())
+def test_bce_properties_match_mpmath_at_every_scale(case):
+    """Check loss, gradient and Hessian of every element, and the reductions.
+
+    Each element against mpmath at the float quotient z / T: relative error
+    below 1e-12 (the gradient's relative to (1 - y) p + w y q), a zero weight
+    giving exactly 0; the sum and mean against the exact weighted totals.
+    """
+    y, logits, weights, pos_weight, temperature = case
+    kwargs = dict(sample_weight=weights, pos_weight=pos_weight, temperature=temperature)
+    with np.errstate(over="ignore"):
+        scaled = logits / temperature
+    values = binary_cross_entropy(y, logits, reduction="none", **kwargs)
+    grad, hess = binary_cross_entropy_gradient(
+        y, logits, reduction="none", return_hessian=True, **kwargs
+    )
+    w_pos = np.broadcast_to(1.0 if pos_weight is None else pos_weight, y.shape)
+    totals = []
+    for (i, j), z in np.ndenumerate(scaled):
+        weight = mp.mpf(weights[i])
+        t = mp.mpf(temperature)
+        loss, gradient, hessian, gradient_scale = bce_element(y[i, j], z, w_pos[i, j])
+        atol = _TINY * max(1.0, w_pos[i, j]) * weights[i] / temperature**2
+        if weight == 0:
+            assert values[i, j] == grad[i, j] == hess[i, j] == 0
+            continue
+        _assert_element_matches(values[i, j], loss * weight, loss * weight, atol)
+        _assert_element_matches(
+            grad[i, j], gradient * weight / t, gradient_scale * weight / t, atol
+        )
+        _assert_element_matches(
+            hess[i, j], hessian * weight / t**2, hessian * weight / t**2, atol
+        )
+        totals.append(loss * weight)
+    exact_sum = mp.fsum(totals)
+    exact_mean = exact_sum / (mp.fsum(mp.mpf(w) for w in weights) * y.shape[1])
+    for reduction, exact in (("sum", exact_sum), ("mean", exact_mean)):
+        got = binary_cross_entropy(y, logits, reduction=reduction, **kwargs)
+        _assert_element_matches(got, exact, exact, _TINY)
+
+
+@given(
+    st.sampled_from(["logit", "probit", "cloglog"]),
+    arrays(np.float64, st.integers(1, 8), elements=EXTREME_LOGITS),
+    arrays(np.float64, st.integers(1, 8), elements=st.sampled_from([0.0, 1.0])),
+)
+def test_binary_link_properties_match_mpmath_at_every_scale(link, raw, y):
+    """Check the hurdle's binary links (loss, gradient, curvature) on any raw.
+
+    Against mpmath: relative error below 1e-12 (the probit curvature, whose
+    direct form loses about t**2 ulps up to |t| = 40, below 1e-11), the limits
+    where the exact value leaves the float range, and never NaN.
+    """
+    n = min(raw.size, y.size)
+    raw, y = raw[:n], y[:n]
+    results = BINARY_LINKS[link].derivatives(y, raw)
+    for k, (yk, rk) in enumerate(zip(y, raw)):
+        reference = binary_link_element(link, yk, rk)
+        for order, (got, exact) in enumerate(zip(results, reference)):
+            rtol = 1e-11 if (link, order) == ("probit", 2) else 1e-12
+            expected = to_float(exact)
+            assert not np.isnan(got[k])
+            if not np.isfinite(expected):
+                assert got[k] == expected
+            else:
+                assert abs(mp.mpf(float(got[k])) - exact) <= rtol * abs(exact) + _TINY

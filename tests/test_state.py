@@ -86,8 +86,11 @@ def _target(name):
 def _bits(value):
     """A comparable image of a value in which floats compare bit for bit.
 
-    Arrays become (dtype, shape, bytes); containers and estimators are imaged
-    recursively; other objects are pickled.
+    Arrays become (dtype, shape, bytes); containers, estimators and other
+    objects with attributes (such as a solver's online state) are imaged
+    recursively, attribute by attribute; what remains (functions, strings) is
+    pickled. Imaging an object by its own pickle would make a pickle round
+    trip equal by construction.
     """
     if isinstance(value, np.ndarray) and value.dtype != object:
         return ("array", value.dtype.str, value.shape, value.tobytes())
@@ -99,10 +102,10 @@ def _bits(value):
         return ("dict", tuple((key, _bits(item)) for key, item in value.items()))
     if isinstance(value, float | np.floating):
         return ("float", np.float64(value).tobytes())
-    if hasattr(value, "get_params"):
-        return (type(value).__name__, _state(value))
     if isinstance(value, pd.DataFrame | pd.Series):
         return ("pandas", pickle.dumps(value))
+    if hasattr(value, "__dict__") and not callable(value):
+        return (type(value).__name__, _state(value))
     return ("object", pickle.dumps(value))
 
 

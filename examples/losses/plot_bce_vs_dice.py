@@ -4,16 +4,21 @@ BCE vs Dice on a tiny-foreground pixel problem
 ==============================================
 
 In segmentation the positives are often a tiny part of the image: here, small
-bright spots covering under 1% of the pixels of noisy images. We fit the same
+bright spots covering under 1% of the pixels of noisy images. We first compare
+the binary cross-entropy (BCE) and the soft Dice loss as *training signals*:
+where, on an image, their gradients push the logits. Then we fit the same
 per-pixel logistic model in three ways with :mod:`skbce.losses` and SciPy's
 optimiser, and compare them with the Dice coefficient (the F1 score of the
 pixels) on new images:
 
-- the binary cross-entropy (BCE), thresholded at probability 0.5;
+- the BCE, thresholded at probability 0.5;
 - the BCE with a positive weight that balances the classes;
 - the soft Dice loss;
 
 and finally the plain BCE model with its threshold tuned on held-out images.
+The losses take the masks as they are, (n_images, height, width) arrays: the
+BCE averages over every pixel of every image, and ``axis=1`` gives one Dice per
+image, over all the axes but the first.
 """
 
 # %%
@@ -30,7 +35,9 @@ from skbce.losses import (
     binary_cross_entropy,
     binary_cross_entropy_gradient,
     dice_coefficient,
+    sigmoid,
     soft_dice_loss,
+    soft_dice_loss_gradient,
 )
 
 rng = np.random.default_rng(0)
@@ -48,56 +55,110 @@ def make_images(n_images):
 
 
 def pixel_features(images):
-    """(n_images, n_pixels, 2): intensity and 3 x 3 mean of every pixel."""
+    """(n_images, height, width, 2): intensity and 3 x 3 mean of every pixel."""
     local_mean = ndimage.uniform_filter(images, size=(1, 3, 3))
-    return np.stack([images, local_mean], axis=-1).reshape(len(images), -1, 2)
+    return np.stack([images, local_mean], axis=-1)
 
 
-images_train, masks_train = make_images(60)
-images_val, masks_val = make_images(40)
-images_test, masks_test = make_images(60)
+images_train, y_train = make_images(60)
+images_val, y_val = make_images(40)
+images_test, y_test = make_images(60)
 X_train, X_val, X_test = map(pixel_features, (images_train, images_val, images_test))
-# One row per image, one column per pixel: the layout of skbce's losses.
-y_train, y_val, y_test = (
-    m.reshape(len(m), -1) for m in (masks_train, masks_val, masks_test)
-)
 print(f"foreground: {y_train.mean():.2%} of the pixels")
 
 # %%
 # Three fits of the same model
 # ----------------------------
-# The model is :math:`z = \beta_1 x_1 + \beta_2 x_2 + b` for every pixel. The
-# BCE comes with its gradient :math:`p - y` in the logits, which the chain rule
-# turns into the gradient in the coefficients.
+# The model is :math:`z = \beta_1 x_1 + \beta_2 x_2 + b` for every pixel. Each
+# loss comes with its gradient in the logits, which the chain rule turns into
+# the gradient in the three coefficients: the BCE, the BCE with a
+# ``pos_weight`` that balances the classes, and the soft Dice loss of each
+# image averaged over the images (a non-convex objective, started from the BCE
+# solution).
 
 
 def logits(theta, X):
+    """(n_images, height, width) logits of the per-pixel linear model."""
     return X @ theta[:2] + theta[2]
+
+
+def chain_rule(grad_z, X):
+    """The gradient in (beta_1, beta_2, b) of a gradient in the logits."""
+    return np.append(np.einsum("nhw,nhwk->k", grad_z, X), grad_z.sum())
 
 
 def bce_and_gradient(theta, X, y, pos_weight=None):
     z = logits(theta, X)
     loss = binary_cross_entropy(y, z, pos_weight=pos_weight)
     grad_z = binary_cross_entropy_gradient(y, z, pos_weight=pos_weight)
-    grad = np.append(np.einsum("ij,ijk->k", grad_z, X), grad_z.sum())
-    return loss, grad
+    return loss, chain_rule(grad_z, X)
 
 
-def fit(objective, start, **kwargs):
-    return optimize.minimize(objective, start, method="L-BFGS-B", **kwargs).x
+def dice_and_gradient(theta, X, y):
+    z = logits(theta, X)
+    loss = soft_dice_loss(y, z, axis=1).mean()
+    return loss, chain_rule(soft_dice_loss_gradient(y, z, axis=1) / len(y), X)
 
 
-theta_bce = fit(bce_and_gradient, np.zeros(3), jac=True, args=(X_train, y_train))
+def fit(objective, start, args):
+    result = optimize.minimize(objective, start, jac=True, args=args, method="L-BFGS-B")
+    return result.x
+
+
+theta_bce = fit(bce_and_gradient, np.zeros(3), (X_train, y_train))
 balance = (1 - y_train.mean()) / y_train.mean()
-theta_weighted = fit(
-    bce_and_gradient, np.zeros(3), jac=True, args=(X_train, y_train, balance)
-)
-# The soft Dice loss of each image, averaged over images (a non-convex
-# objective; it is started from the BCE solution).
-theta_dice = fit(
-    lambda theta: soft_dice_loss(y_train, logits(theta, X_train), axis=1).mean(),
-    theta_bce,
-)
+theta_weighted = fit(bce_and_gradient, np.zeros(3), (X_train, y_train, balance))
+theta_dice = fit(dice_and_gradient, theta_bce, (X_train, y_train))
+
+# %%
+# Two training signals
+# --------------------
+# Where on an image does each loss push the logits? The BCE gradient is
+# :math:`p - y` for every pixel, whatever the others; the soft Dice gradient,
+# :math:`(N - 2 y D) / D^2 \cdot p (1 - p)`, couples the pixels of an image
+# through the sums :math:`N = 2 \sum y p + s` and :math:`D = \sum y + \sum p + s`.
+# We compare them on one training image in two states: an untrained model
+# (every logit 0) and the model fitted with the soft Dice loss.
+states = {
+    "untrained (z = 0)": np.zeros(3),
+    "soft Dice fit": theta_dice,
+}
+image, mask = X_train[:1], y_train[:1]
+spot = mask[0] == 1
+fig, axes = plt.subplots(2, 3, figsize=(9, 6), layout="constrained")
+print(f"{'state':<18} {'signal':<10} {'share on the spot':>18} {'largest':>9}")
+for row, (state, theta) in zip(axes, states.items()):
+    z = logits(theta, image)
+    signals = {
+        "BCE": binary_cross_entropy_gradient(mask, z, reduction="sum")[0],
+        "soft Dice": soft_dice_loss_gradient(mask, z, axis=1)[0],
+    }
+    row[0].imshow(sigmoid(z[0]), cmap="gray", vmin=0, vmax=1)
+    row[0].contour(mask[0], levels=[0.5], colors="tab:orange")
+    row[0].set_title(f"{state}: probability", fontsize=9)
+    for ax, (name, gradient) in zip(row[1:], signals.items()):
+        share = np.abs(gradient[spot]).sum() / np.abs(gradient).sum()
+        largest = np.abs(gradient).max()
+        print(f"{state:<18} {name:<10} {share:18.1%} {largest:9.2g}")
+        limit = largest if largest > 0 else 1.0
+        shown = ax.imshow(-gradient, cmap="RdBu_r", vmin=-limit, vmax=limit)
+        ax.set_title(f"{name}: push on the logits (red: up)", fontsize=9)
+        fig.colorbar(shown, ax=ax, shrink=0.8, format="%.0e")
+for ax in axes.ravel():
+    ax.set_axis_off()
+
+# %%
+# Untrained, the BCE spends almost all of its signal on the ~1000 background
+# pixels (each pushed down by 1/2) and a fraction of a percent on the spot
+# (outlined in orange), whose pixels get no more push each than a background
+# pixel: the loss averages over pixels. The soft Dice gradient is normalised by
+# the size of the spot and puts about half of its signal on it. Once trained,
+# the soft Dice model's logits are in the hundreds or thousands: its sigmoids
+# saturate, and the factor :math:`p (1 - p)` makes its gradient vanish
+# everywhere, also on spot pixels it misses, while the BCE still pushes each
+# misclassified pixel with full strength (:math:`|p - y| = 1`). The soft Dice
+# signal is scale-free across spot sizes but stops once the model is
+# confident, right or wrong.
 
 # %%
 # A threshold tuned on held-out images
@@ -150,9 +211,9 @@ print(f"{'truth':<22} {'':>6} {'':>8} {int(y_test.sum()):7d}")
 fig, axes = plt.subplots(2, 6, figsize=(12, 4.4), layout="constrained")
 for row, index in zip(axes, [0, 1]):
     row[0].imshow(images_test[index], cmap="gray")
-    row[1].imshow(masks_test[index], cmap="gray")
+    row[1].imshow(y_test[index], cmap="gray")
     for ax, name in zip(row[2:], models):
-        ax.imshow(predictions[name][index].reshape(SIZE, SIZE), cmap="gray")
+        ax.imshow(predictions[name][index], cmap="gray")
 for ax, title in zip(axes[0], ["image", "truth", *models]):
     ax.set_title(title, fontsize=9)
 for ax in axes.ravel():

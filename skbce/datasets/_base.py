@@ -56,6 +56,11 @@ def load_biochemists(*, return_X_y=False, as_frame=False):
     The two binary factors are coded 0/1 as R's model matrix codes them:
     ``fem`` = 1 for women, ``mar`` = 1 for married.
 
+    The rows are in the order of the source, **sorted by the target** ``art``
+    (the 275 zeros first): cross-validate with shuffled folds, e.g.
+    ``KFold(5, shuffle=True, random_state=0)``, since contiguous folds such as
+    ``cv=5`` put only zeros in the first test fold.
+
     =================  ==========================================
     Samples            915
     Features           5 (fem, mar, kid5, phd, ment)
@@ -90,6 +95,8 @@ def load_biochemists(*, return_X_y=False, as_frame=False):
     ((915, 5), 275)
     >>> list(X.columns)
     ['fem', 'mar', 'kid5', 'phd', 'ment']
+    >>> bool(y.is_monotonic_increasing)  # sorted by art: shuffle the folds
+    True
     """
     frame = _read_csv("biochemists.csv.gz")
     frame["fem"] = (frame["fem"] == "Women").astype(np.int64)

@@ -23,7 +23,7 @@ import pandas as pd
 from scipy.special import xlogy
 from scipy.stats import norm
 from sklearn.base import BaseEstimator, RegressorMixin, clone
-from sklearn.exceptions import ConvergenceWarning
+from sklearn.exceptions import ConvergenceWarning, UndefinedMetricWarning
 from sklearn.utils.validation import (
     check_array,
     check_is_fitted,
@@ -171,9 +171,13 @@ class HurdleSummary:
     stats : pandas.Series
         The fit statistics (see ``stats`` below).
     zero_link : str
-        Link of the binary part, named in the printed header.
+        Link of the built-in binary part, or the class name of a custom
+        classifier, named in the printed header.
     count_model : str
-        Count distribution, named in the printed header.
+        Count distribution of the built-in count part, or the class name of a
+        custom regressor, named in the printed header.
+    notes : sequence of str, default=()
+        Why some statistics are NaN (see ``notes`` below).
 
     Attributes
     ----------
@@ -187,6 +191,11 @@ class HurdleSummary:
     stats : pandas.Series
         ``loglik``, ``df`` (number of estimated parameters), ``aic``, ``bic``,
         ``n_obs`` (sum of sample weights) and, for the negative binomial, ``theta``.
+        ``df``, ``aic`` and ``bic`` are NaN unless both parts are built-in
+        likelihood models: a custom part has no parameter count, and its
+        in-sample fit would make the criteria incomparable.
+    notes : tuple of str
+        One sentence per statistic that is NaN, saying why; printed last.
 
     See Also
     --------
@@ -204,27 +213,39 @@ class HurdleSummary:
     -1605.31
     """
 
-    def __init__(self, zero, count, stats, zero_link, count_model):
+    def __init__(self, zero, count, stats, zero_link, count_model, notes=()):
         self.zero = zero
         self.count = count
         self.stats = stats
         self._zero_link = zero_link
         self._count_model = count_model
+        self.notes = tuple(notes)
 
     def __repr__(self):
-        def table(frame):
+        def table(frame, missing):
             if frame is None:
-                return "  (not a built-in part: no coefficient table)"
+                return f"  ({missing}: no coefficient table)"
             return frame.to_string(float_format=lambda v: f"{v:.6g}")
 
+        if self._count_model in _COUNT_FAMILIES:
+            count_header = f"zero-truncated {self._count_model}, log link"
+        else:
+            count_header = f"custom regressor {self._count_model}, models E[y | y > 0]"
+        if self._zero_link in BINARY_LINKS:
+            zero_header = f"binomial, {self._zero_link} link"
+            zero_missing = "y has no zeros: P(y = 0) is 0, nothing to estimate"
+        else:
+            zero_header = f"custom classifier {self._zero_link}"
+            zero_missing = "not a built-in part"
         lines = [
-            f"Count model (zero-truncated {self._count_model}, log link):",
-            table(self.count),
+            f"Count model ({count_header}):",
+            table(self.count, "not a built-in part"),
             "",
-            f"Zero hurdle model (binomial, {self._zero_link} link, models P(y > 0)):",
-            table(self.zero),
+            f"Zero hurdle model ({zero_header}, models P(y > 0)):",
+            table(self.zero, zero_missing),
             "",
             self.stats.to_string(float_format=lambda v: f"{v:.6g}"),
+            *(f"Note: {note}" for note in self.notes),
         ]
         return "\n".join(lines)
 
@@ -365,11 +386,14 @@ class HurdleRegressor(AtomicSetParamsMixin, RegressorMixin, BaseEstimator):
         with ``y > 0``; it then models E[y | y > 0] directly, so only the mean
         predictions are available (:meth:`predict_pmf`, :attr:`loglik_` and the
         count table of :meth:`summary` need a built-in part).
-    zero_features : array-like of str or int, default=None
-        Columns of ``X`` used by the binary part: names (``X`` a DataFrame) or
-        integer indices. ``None`` uses every column; an empty list fits an
-        intercept-only part. R's ``y ~ x | z`` puts ``z`` here.
-    count_features : array-like of str or int, default=None
+    zero_features : array-like of str, int or bool, default=None
+        Columns of ``X`` used by the binary part: names (``X`` a DataFrame),
+        integer indices, or a boolean mask with one entry per column, as
+        scikit-learn's column selectors take them. ``None`` uses every column;
+        an empty selection fits an intercept-only part (and is refused with
+        ``fit_intercept=False``, which would leave nothing to fit). R's
+        ``y ~ x | z`` puts ``z`` here.
+    count_features : array-like of str, int or bool, default=None
         Columns of ``X`` used by the count part, as for ``zero_features``.
     alpha : float, default=0.0
         L2 penalty on the coefficients (not the intercepts, not theta) of the
@@ -691,40 +715,79 @@ class HurdleRegressor(AtomicSetParamsMixin, RegressorMixin, BaseEstimator):
         )
 
     def _feature_indices(self, spec, param):
-        """Column indices selected by ``zero_features`` / ``count_features``."""
+        """Column indices selected by ``zero_features`` / ``count_features``.
+
+        Names (X a DataFrame), integer indices or a boolean mask of length
+        ``n_features_in_``, as scikit-learn's column selectors take them.
+        """
         n_features = self.n_features_in_
         if spec is None:
             return np.arange(n_features)
         items = list(np.atleast_1d(np.asarray(spec, dtype=object)))
-        if all(isinstance(item, str) for item in items) and items:
-            names = getattr(self, "feature_names_in_", None)
-            if names is None:
+        if items and all(isinstance(item, (bool, np.bool_)) for item in items):
+            if len(items) != n_features:
                 raise ValueError(
-                    f"{param} selects columns by name, but X has no feature names. "
-                    "Pass X as a pandas DataFrame or select columns by integer index."
+                    f"{param} as a boolean mask must have one entry per column of "
+                    f"X ({n_features}); got {len(items)}."
                 )
-            position = {name: i for i, name in enumerate(names)}
-            unknown = [item for item in items if item not in position]
-            if unknown:
-                raise ValueError(
-                    f"{param} has unknown feature name(s) {unknown}; the columns of "
-                    f"X are {list(names)}."
-                )
-            return np.array([position[item] for item in items], dtype=np.intp)
-        if not all(
-            isinstance(item, Integral) and not isinstance(item, bool) for item in items
+            indices = np.flatnonzero(np.asarray(items, dtype=bool))
+        elif all(isinstance(item, str) for item in items) and items:
+            indices = self._named_indices(items, param)
+        elif all(
+            isinstance(item, Integral) and not isinstance(item, (bool, np.bool_))
+            for item in items
         ):
+            indices = np.asarray(items, dtype=np.intp)
+            if np.any((indices < -n_features) | (indices >= n_features)):
+                raise ValueError(
+                    f"{param} has index out of range for X with {n_features} "
+                    f"columns: {spec!r}."
+                )
+            indices = indices % n_features if n_features else indices
+        else:
             raise ValueError(
-                f"{param} must be a list of column names (str) or of integer "
-                f"indices, not a mix; got {spec!r}."
-            )
-        indices = np.asarray(items, dtype=np.intp)
-        if np.any((indices < -n_features) | (indices >= n_features)):
-            raise ValueError(
-                f"{param} has index out of range for X with {n_features} columns: "
+                f"{param} must select columns by name (str), by integer index or "
+                f"by a boolean mask of length n_features, one kind only; got "
                 f"{spec!r}."
             )
-        return indices % n_features if n_features else indices
+        self._check_part_has_parameters(indices, param)
+        return indices
+
+    def _named_indices(self, names, param):
+        """Column indices of feature names, checked against ``feature_names_in_``."""
+        known = getattr(self, "feature_names_in_", None)
+        if known is None:
+            raise ValueError(
+                f"{param} selects columns by name, but X has no feature names. "
+                "Pass X as a pandas DataFrame or select columns by integer index."
+            )
+        position = {name: i for i, name in enumerate(known)}
+        unknown = [name for name in names if name not in position]
+        if unknown:
+            raise ValueError(
+                f"{param} has unknown feature name(s) {unknown}; the columns of "
+                f"X are {list(known)}."
+            )
+        return np.array([position[name] for name in names], dtype=np.intp)
+
+    def _check_part_has_parameters(self, indices, param):
+        """Refuse a built-in part left with nothing to estimate.
+
+        No column and no intercept would fix P(y > 0) at F(0) (1/2 for the logit)
+        or the count mean at exp(offset), silently.
+        """
+        model = self.zero_model if param == "zero_features" else self.count_model
+        if indices.size or self.fit_intercept or not isinstance(model, str):
+            return
+        if param == "zero_features":
+            fixed = "P(y > 0) at F(0)"
+        else:
+            fixed = "the count mean at exp(offset)"
+        raise ValueError(
+            f"{param} selects no column and fit_intercept=False: the {model!r} "
+            f"part would have no parameter and fix {fixed} instead of fitting it. "
+            f"Select at least one column in {param} or set fit_intercept=True."
+        )
 
     def _newton(self, family, blocks, map_blocks, n_features, x0, *, name, tol=None):
         """Fit one built-in part by Newton's method; return its fitted values."""
@@ -1054,6 +1117,12 @@ class HurdleRegressor(AtomicSetParamsMixin, RegressorMixin, BaseEstimator):
         better; 1 is a perfect fit, 0 the constant model. It scores the predicted
         mean only, so it is available for every choice of parts.
 
+        A constant ``y`` (such as a cross-validation fold of zeros only) has no
+        deviance to explain: as :func:`sklearn.metrics.r2_score` does with
+        ``force_finite=True``, D² is then 1.0 for perfect predictions and 0.0
+        otherwise, instead of NaN or -inf. With fewer than two samples D² is
+        not defined: NaN with an ``UndefinedMetricWarning``.
+
         Parameters
         ----------
         X : {array-like, DataFrame} of shape (n_samples, n_features)
@@ -1074,15 +1143,26 @@ class HurdleRegressor(AtomicSetParamsMixin, RegressorMixin, BaseEstimator):
         y = check_array(y, ensure_2d=False, dtype=np.float64)
         if np.any(y < 0):
             raise ValueError("score requires non-negative counts y.")
+        if y.shape[0] < 2:
+            warnings.warn(
+                "D^2 score is not well-defined with less than two samples.",
+                UndefinedMetricWarning,
+                stacklevel=2,
+            )
+            return float("nan")
         weights = _check_sample_weight(sample_weight, y[:, None], dtype=np.float64)
         y_mean = np.average(y, weights=weights)
 
         def deviance(mean):
+            # y log(y / mean) is 0 at y = 0 (also where the mean is 0).
             with np.errstate(divide="ignore", invalid="ignore"):
-                unit = 2 * (xlogy(y, y / mean) - y + mean)
-            return weights @ unit
+                log_ratio = np.where(y > 0, xlogy(y, y / mean), 0.0)
+            return weights @ (2 * (log_ratio - y + mean))
 
-        return 1 - deviance(y_pred) / deviance(y_mean)
+        numerator, denominator = deviance(y_pred), deviance(y_mean)
+        if denominator == 0:  # a constant y: scikit-learn's force_finite
+            return 1.0 if numerator == 0 else 0.0
+        return float(1 - numerator / denominator)
 
     # -- inference ---------------------------------------------------------
 
@@ -1124,7 +1204,10 @@ class HurdleRegressor(AtomicSetParamsMixin, RegressorMixin, BaseEstimator):
         part with the estimate, its standard error (from the inverse of the
         analytic Hessian of the weighted negative log-likelihood), the Wald
         statistic ``z`` and its two-sided p-value, plus the log-likelihood, the
-        number of parameters, AIC and BIC.
+        number of parameters, AIC and BIC. The information criteria need both
+        parts to be built-in likelihood models: with a custom classifier or
+        regressor, ``df``, ``aic`` and ``bic`` are NaN and the summary's
+        ``notes`` say why.
 
         Returns
         -------
@@ -1138,11 +1221,28 @@ class HurdleRegressor(AtomicSetParamsMixin, RegressorMixin, BaseEstimator):
         check_is_fitted(self)
         zero = self._coef_table(self._zero) if "cov" in self._zero else None
         count = self._coef_table(self._count) if "cov" in self._count else None
-        df = sum(
-            len(part["params"])
-            for part in (self._zero, self._count)
-            if "params" in part
-        )
+        notes = []
+        if self.count_model_ is not None:
+            notes.append(
+                f"loglik, df, aic and bic are NaN: the count part "
+                f"({self._count['name']}) models the mean E[y | y > 0] only, not "
+                "a count distribution."
+            )
+        if self.zero_model_ is not None:
+            notes.append(
+                f"df, aic and bic are NaN: the zero part ({self._zero['name']}) is "
+                "not a likelihood model with counted parameters, so information "
+                "criteria would not compare with other models; loglik uses its "
+                "in-sample probabilities."
+            )
+        if notes:
+            df = np.nan
+        else:
+            df = sum(
+                len(part["params"])
+                for part in (self._zero, self._count)
+                if "params" in part
+            )
         stats = {
             "loglik": self.loglik_,
             "df": df,
@@ -1153,5 +1253,10 @@ class HurdleRegressor(AtomicSetParamsMixin, RegressorMixin, BaseEstimator):
         if self.theta_ is not None:
             stats["theta"] = self.theta_
         return HurdleSummary(
-            zero, count, pd.Series(stats), self._zero["name"], self._count["name"]
+            zero,
+            count,
+            pd.Series(stats),
+            self._zero["name"],
+            self._count["name"],
+            notes=notes,
         )
