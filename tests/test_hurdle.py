@@ -19,7 +19,6 @@ from statsmodels.discrete.truncated_model import (
 )
 
 from skbce import HurdleRegressor
-from skbce._loss._link import BINARY_LINKS
 from skbce.datasets import load_biochemists
 from skbce.linear_model._hurdle import NoZerosWarning
 
@@ -509,3 +508,21 @@ def test_hurdle_regressor_summary_reads_like_pscl(biochemists):
     text = repr(summary)
     assert "models P(y > 0)" in text and "Log(theta)" in text
     assert isinstance(summary.stats, pd.Series)
+
+
+@pytest.mark.parametrize("count_model", ["poisson", "negbin"])
+def test_hurdle_fit_does_not_depend_on_blas_threads(count_model):
+    """Check that 1 and 2 BLAS threads give the same fit up to round-off, on
+    data whose Hessian products (20000 x 40) BLAS splits over its threads."""
+    from threadpoolctl import threadpool_limits
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(scale=0.2, size=(20_000, 40))
+    y = rng.poisson(np.exp(0.5 + X[:, 0])) * (rng.uniform(size=20_000) < 0.6)
+    fits = []
+    for threads in (1, 2):
+        with threadpool_limits(limits=threads, user_api="blas"):
+            fits.append(HurdleRegressor(count_model=count_model).fit(X, y))
+    for name in ("zero_coef_", "count_coef_"):
+        assert_allclose(getattr(fits[0], name), getattr(fits[1], name), rtol=1e-9)
+    assert_allclose(fits[0].loglik_, fits[1].loglik_, rtol=1e-12)

@@ -76,42 +76,83 @@ def test_multilabel_many_rows_match_logistic_regression(rng):
     _assert_matches_reference(clf, references)
 
 
-@pytest.mark.parametrize(
-    "n, d, n_labels, sparse_X, float32_products",
-    [
-        (2100, 130, 128, False, True),  # a float32 copy of X shared by the groups
-        (2100, 130, 128, True, True),
-        (3000, 3, 64, False, False),  # many rows: Gram preconditioner, row sample
-    ],
-)
-def test_multilabel_label_groups_on_threads_match_logistic_regression(
-    rng, monkeypatch, n, d, n_labels, sparse_X, float32_products
+def _record_solver_threads(monkeypatch):
+    """Record the thread in which each group of labels is solved."""
+    import threading
+
+    from skbce.linear_model import _multilabel
+
+    threads = []
+    solve = _multilabel.NewtonCGSolver.solve
+
+    def recording_solve(self, objective, coef):
+        threads.append((threading.get_ident(), coef.shape[0]))
+        return solve(self, objective, coef)
+
+    monkeypatch.setattr(_multilabel.NewtonCGSolver, "solve", recording_solve)
+    return threads
+
+
+@pytest.mark.parametrize("sparse_X", [False, True])
+def test_multilabel_n_jobs_solves_groups_on_threads_with_the_same_result(
+    rng, monkeypatch, sparse_X
 ):
-    """Check the labels solved in groups, one thread each (many labels), with
-    per-label C and pos_weight, against LogisticRegression."""
-    from skbce.linear_model import _linear_loss, _multilabel
+    """Check that n_jobs=2 solves two groups of labels on two threads other than
+    the caller's, with per-label C and pos_weight, and gives the coefficients of
+    n_jobs=1 (tol=1e-8, rtol=1e-9) and of LogisticRegression per label."""
+    import threading
 
-    monkeypatch.setattr(_linear_loss, "default_n_threads", lambda n_rows: 2)
-    groups = []
-
-    def recording_map_threads(function, items):
-        groups.append(len(items))
-        return _linear_loss.map_threads(function, items)
-
-    monkeypatch.setattr(_multilabel, "map_threads", recording_map_threads)
-    X, Y = _multilabel_data(rng, n=n, d=d, n_labels=n_labels, sparse_X=sparse_X)
-    hessian_dtype = _multilabel.MultiLabelLogisticClassifier._hessian_dtype
-    assert (hessian_dtype(X, n_labels) == np.float32) == float32_products
+    threads = _record_solver_threads(monkeypatch)
+    n_labels = 12
+    X, Y = _multilabel_data(rng, n=1500, d=40, n_labels=n_labels, sparse_X=sparse_X)
     C = rng.uniform(0.05, 2, n_labels)
     pos_weight = rng.uniform(0.5, 3, n_labels)
-    clf = MultiLabelLogisticClassifier(C=C, pos_weight=pos_weight, **TIGHT).fit(X, Y)
-    assert groups == [2]
-    X_reference = X.toarray() if sparse_X else X  # the same fit, faster
+    params = dict(C=C, pos_weight=pos_weight, tol=1e-8, max_iter=500)
+    one = MultiLabelLogisticClassifier(n_jobs=1, **params).fit(X, Y)
+    assert threads == [(threading.get_ident(), n_labels)]
+    threads.clear()
+    two = MultiLabelLogisticClassifier(n_jobs=2, **params).fit(X, Y)
+    assert sorted(size for _, size in threads) == [6, 6]
+    assert len({ident for ident, _ in threads} - {threading.get_ident()}) == 2
+    assert_allclose(two.coef_, one.coef_, rtol=1e-9, atol=1e-12)
+    assert_allclose(two.intercept_, one.intercept_, rtol=1e-9, atol=1e-12)
+    X_reference = X.toarray() if sparse_X else X
     references = [
         _reference(X_reference, Y[:, k], C=C[k], class_weight={1: pos_weight[k]})
         for k in range(n_labels)
     ]
-    _assert_matches_reference(clf, references, atol=1e-6)
+    _assert_matches_reference(two, references, atol=1e-6)
+
+
+def test_multilabel_default_n_jobs_follows_threadpool_and_joblib_limits(
+    rng, monkeypatch
+):
+    """Check that a default fit starts no thread under threadpool_limits(1) nor
+    inside a joblib worker, and that BLAS is limited as before after a fit."""
+    import threading
+
+    from joblib import Parallel, delayed
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    threads = _record_solver_threads(monkeypatch)
+    X, Y = _multilabel_data(rng, n=300, d=10, n_labels=6)
+    before = [info["num_threads"] for info in threadpool_info()]
+    with threadpool_limits(1):
+        MultiLabelLogisticClassifier().fit(X, Y)
+    assert threads == [(threading.get_ident(), 6)]
+    assert [info["num_threads"] for info in threadpool_info()] == before
+    threads.clear()
+
+    def fit_in_worker():
+        MultiLabelLogisticClassifier().fit(X, Y)
+        return threading.get_ident()
+
+    workers = Parallel(n_jobs=2, backend="threading")(
+        delayed(fit_in_worker)() for _ in range(2)
+    )
+    assert sorted(ident for ident, _ in threads) == sorted(workers)
+    MultiLabelLogisticClassifier(n_jobs=2).fit(X, Y)
+    assert [info["num_threads"] for info in threadpool_info()] == before
 
 
 def test_multilabel_per_label_C_and_pos_weight_match_class_weight(rng):

@@ -53,6 +53,7 @@ from ._linear_loss import LinearModelLoss
 from ._newton_solver import NewtonCholeskySolver
 from ._row_passes import InMemoryRowPass, dask_row_pass
 
+
 def _check_numeric_target(y):
     """Refuse a target that is not made of numbers, before it reaches NumPy."""
     values = np.asarray(y)
@@ -606,7 +607,12 @@ class HurdleRegressor(AtomicSetParamsMixin, RegressorMixin, BaseEstimator):
         if offset is not None:
             offset = check_dask_rows(offset, X, "offset")
         return dask_row_pass(
-            _block, X, y, sample_weight, offset, names=("X", "y", "sample_weight", "offset")
+            _block,
+            X,
+            y,
+            sample_weight,
+            offset,
+            names=("X", "y", "sample_weight", "offset"),
         )
 
     def _check_offset(self, offset, n_samples):

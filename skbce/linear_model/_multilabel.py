@@ -1,6 +1,5 @@
 """MultiLabelLogisticClassifier: one sigmoid per label, all labels solved together."""
 
-import copy
 import functools
 import warnings
 from numbers import Integral, Real
@@ -21,6 +20,7 @@ from ..utils._dask import (
     map_rows,
     materialize,
 )
+from ..utils._parallel import effective_n_threads, thread_map
 from ..utils._sklearn_compat import (
     Interval,
     StrOptions,
@@ -32,11 +32,10 @@ from ..utils._validation import (
     check_no_label_sets,
     restored_on_error,
 )
-from ..utils._parallel import effective_n_threads, thread_map
 from ._linear_loss import MultiLabelLinearLoss, OnlineBatchLoss
 from ._newton_solver import LBFGSSolver, NewtonCGSolver, NewtonCholeskySolver
-from ._row_passes import dask_row_pass
 from ._row_kernels import multilabel_block
+from ._row_passes import dask_row_pass
 
 _FLOAT_DTYPES = [np.float64, np.float32]
 

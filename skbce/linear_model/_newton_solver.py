@@ -53,6 +53,8 @@ _MAX_BACKTRACKS = 30
 # Relative size of the smallest decrease of an objective (a mean loss) that is
 # told apart from rounding: about 1e4 times float64's epsilon.
 _RESOLUTION = 1e-10
+# Relative rounding of a float64 objective summed over many rows.
+_ROUNDING = 64 * np.finfo(np.float64).eps
 
 
 @dataclass
@@ -105,7 +107,7 @@ class NewtonSolver:
 
     order = 1  # derivatives the points carry (2: Hessians)
 
-    def __init__(self, *, tol, max_iter, rounding=64 * np.finfo(float).eps, verbose=0):
+    def __init__(self, *, tol, max_iter, rounding=_ROUNDING, verbose=0):
         self.tol = tol
         self.max_iter = max_iter
         self.rounding = rounding
@@ -157,9 +159,13 @@ class NewtonSolver:
             steps[pending] *= 0.5
             with np.errstate(over="ignore", invalid="ignore"):
                 values = objective.line_values(point, line, steps)[pending]
-                ok = values <= (
-                    point.value[pending] + _ARMIJO * steps[pending] * slope[pending]
-                ) + slack[pending]
+                ok = (
+                    values
+                    <= (
+                        point.value[pending] + _ARMIJO * steps[pending] * slope[pending]
+                    )
+                    + slack[pending]
+                )
             pending = pending[~ok]
             if pending.size == 0:
                 break
@@ -228,7 +234,9 @@ class NewtonSolver:
             if out_hessian is not None:
                 out_hessian[active] = point.hessian
             if not succeeded.all():
-                failed.append((active[~succeeded], *objective.restrict(point, ~succeeded)))
+                failed.append(
+                    (active[~succeeded], *objective.restrict(point, ~succeeded))
+                )
                 objective, point = self._restrict(objective, point, succeeded)
                 active = active[succeeded]
                 if active.size == 0:
@@ -316,7 +324,6 @@ class NewtonCholeskySolver(NewtonSolver):
         self._direction = (point, direction)
         decrement = -np.einsum("ij,ij->i", point.gradient, direction)
         return decrement <= self.tol**2
-
 
 
 # ---------------------------------------------------------------------------
@@ -439,8 +446,7 @@ class NewtonCGSolver(NewtonSolver):
         if working.size:
             solution[working] = s
             model[working] = 0.5 * (
-                np.einsum("ij,ij->i", g[working], s)
-                - np.einsum("ij,ij->i", s, r)
+                np.einsum("ij,ij->i", g[working], s) - np.einsum("ij,ij->i", s, r)
             )
         self._model_decrease = -model
         return solution
@@ -469,7 +475,11 @@ class NewtonCGSolver(NewtonSolver):
         finite = np.isfinite(trial.value) & np.isfinite(trial.gradient).all(axis=1)
         actual = np.where(finite, actual, -np.inf)
         self._radius = np.select(
-            [actual < eta0 * predicted, actual < eta1 * predicted, actual < eta2 * predicted],
+            [
+                actual < eta0 * predicted,
+                actual < eta1 * predicted,
+                actual < eta2 * predicted,
+            ],
             [
                 np.minimum(np.maximum(alpha, sigma1) * norm, sigma1 * radius),
                 np.maximum(sigma1 * radius, np.minimum(alpha * norm, sigma2 * radius)),
@@ -479,11 +489,13 @@ class NewtonCGSolver(NewtonSolver):
         )
         # Near the optimum the objective changes below its rounding, the
         # gradient does not: a step within rounding that shrinks it is taken.
-        within_rounding = finite & (
-            np.abs(actual) <= self.rounding * np.abs(point.value)
-        ) & (
-            np.abs(trial.gradient).max(axis=1, initial=0.0)
-            < np.abs(point.gradient).max(axis=1, initial=0.0)
+        within_rounding = (
+            finite
+            & (np.abs(actual) <= self.rounding * np.abs(point.value))
+            & (
+                np.abs(trial.gradient).max(axis=1, initial=0.0)
+                < np.abs(point.gradient).max(axis=1, initial=0.0)
+            )
         )
         accepted = (actual > eta0 * predicted) | within_rounding
         # A region shrunk to rounding of the coefficients: no step can help.
@@ -547,8 +559,9 @@ class LBFGSSolver(NewtonSolver):
                 "ij,ij->i", g, objective.hessian_product(point, g, np.arange(k))
             )
             gg = np.einsum("ij,ij->i", g, g)
-            self._first_scale = np.where(curvature > 0, gg / np.where(
-                curvature > 0, curvature, 1.0), 0.0)
+            self._first_scale = np.where(
+                curvature > 0, gg / np.where(curvature > 0, curvature, 1.0), 0.0
+            )
         return point
 
     def restrict(self, keep):

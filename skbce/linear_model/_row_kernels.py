@@ -84,9 +84,7 @@ def _derivatives(block, raw, order):
     loss = block["loss"]
     if order == 2:
         values, gradient, hessian = loss.loss_gradient_hessian(block["Y"], raw)
-        hessian = _weighted(block, hessian).astype(
-            block["X_hessian"].dtype, copy=False
-        )
+        hessian = _weighted(block, hessian).astype(block["X_hessian"].dtype, copy=False)
     else:
         values, gradient = loss.loss_gradient(block["Y"], raw)
         hessian = None

@@ -158,7 +158,9 @@ def dask_row_pass(make_block, *arrays, names):
     chunk_blocks = persist_blocks(*arrays, names=names)
     call = functools.partial(_block_of_chunks, make_block)
     blocks = list(
-        dask.persist(*(dask.delayed(call, pure=True)(chunks) for chunks in chunk_blocks))
+        dask.persist(
+            *(dask.delayed(call, pure=True)(chunks) for chunks in chunk_blocks)
+        )
     )
     rows = DaskRowPass(blocks)
     rows.persisted = chunk_blocks.persisted  # keeps the chunks alive

@@ -49,7 +49,9 @@ def _blas_share(n_threads):
     if n_threads <= 1:
         yield
         return
-    with threadpool_limits(limits=max(1, _blas_threads() // n_threads), user_api="blas"):
+    with threadpool_limits(
+        limits=max(1, _blas_threads() // n_threads), user_api="blas"
+    ):
         yield
 
 
