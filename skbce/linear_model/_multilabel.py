@@ -100,16 +100,22 @@ class MultiLabelLogisticClassifier(
 
     Parameters
     ----------
-    C : float or array-like of shape (n_labels,), default=1.0
-        Inverse L2 penalty strength, one for all labels or one per label.
+    C : float, array-like of shape (n_labels,) or dict, default=1.0
+        Inverse L2 penalty strength, one for all labels or one per label: in
+        the order of the labels, or a dict (or pandas Series) mapping label
+        names (``classes_``) to values, aligned by name; labels it does not
+        name get 1.0.
 
     fit_intercept : bool, default=True
         Whether to fit an (unpenalised) intercept per label.
 
-    pos_weight : float, array-like of shape (n_labels,) or "balanced", default=None
+    pos_weight : float, array-like of shape (n_labels,), dict or "balanced", \
+            default=None
         Weight (> 0) of the positive term of the BCE, one for all labels or
-        one per label. "balanced" uses, per label, the ratio of the weighted
-        number of negatives to positives in the training data. None means 1.
+        one per label (in label order, or a dict / pandas Series keyed by label
+        names, aligned by name; labels it does not name get 1). "balanced"
+        uses, per label, the ratio of the weighted number of negatives to
+        positives in the training data. None means 1.
 
     label_smoothing : float in [0, 1), default=0.0
         Targets are moved towards 1/2: :math:`y (1 - \varepsilon) + \varepsilon/2`.
@@ -204,11 +210,12 @@ class MultiLabelLogisticClassifier(
     """
 
     _parameter_constraints = {
-        "C": [Interval(Real, 0, None, closed="neither"), "array-like"],
+        "C": [Interval(Real, 0, None, closed="neither"), "array-like", dict],
         "fit_intercept": ["boolean"],
         "pos_weight": [
             Interval(Real, 0, None, closed="neither"),
             "array-like",
+            dict,
             StrOptions({"balanced"}),
             None,
         ],
@@ -330,6 +337,11 @@ class MultiLabelLogisticClassifier(
             classes, present, min_weight = dask.compute(
                 da.unique(y), da.unique(y[sample_weight > 0]), sample_weight.min()
             )
+            if classes.dtype.kind == "f" and (classes != np.round(classes)).any():
+                raise ValueError(
+                    "Unknown label type: continuous. y must hold two classes "
+                    "(binary) or be a 2-D 0/1 indicator matrix (multi-label)."
+                )
             if classes.size > 2:
                 raise ValueError(
                     "Only binary classification is supported. The type of the "
@@ -357,31 +369,58 @@ class MultiLabelLogisticClassifier(
             raise ValueError("Negative values in sample_weight are not allowed.")
         return X, Y, sample_weight, classes
 
-    def _check_hyperparameters(self, n_labels, dtype):
-        """Per-label C as an array (L,), validated against the number of labels."""
-        C = np.asarray(self.C, dtype=np.float64)
-        if C.ndim > 1 or (C.ndim == 1 and C.shape[0] != n_labels):
+    def _per_label(self, name, value, labels, default):
+        """A per-label setting as an array (L,): a scalar, an array in label
+        order, or a dict / pandas Series keyed by label names (aligned by name;
+        labels it does not name get ``default``)."""
+        if (
+            isinstance(value, dict)
+            or hasattr(value, "index")
+            and hasattr(value, "to_dict")
+        ):
+            mapping = dict(value) if isinstance(value, dict) else value.to_dict()
+            position = {label: i for i, label in enumerate(labels)}
+            unknown = [key for key in mapping if key not in position]
+            if unknown:
+                raise ValueError(
+                    f"{name} names labels {unknown} that are not among the labels "
+                    f"{list(labels)}. Key a dict or Series by label names (the "
+                    "columns of a DataFrame y), or pass one value per label in "
+                    "their order."
+                )
+            array = np.full(len(labels), default, dtype=np.float64)
+            for key, item in mapping.items():
+                array[position[key]] = item
+            return array
+        array = np.asarray(value, dtype=np.float64)
+        if array.ndim > 1 or (array.ndim == 1 and array.shape[0] != len(labels)):
             raise ValueError(
-                f"C must be a positive float or hold one value per label "
-                f"({n_labels}); got shape {C.shape}."
+                f"{name} must be a positive float, hold one value per label "
+                f"({len(labels)}), or map label names to values; got shape "
+                f"{array.shape}."
             )
+        return np.broadcast_to(array, (len(labels),))
+
+    def _check_hyperparameters(self, labels, dtype):
+        """Per-label C and pos_weight as arrays (L,) for the label names
+        ``labels``."""
+        C = self._per_label("C", self.C, labels, 1.0)
         if not np.all(np.isfinite(C)) or (C <= 0).any():
             raise ValueError("C must be positive and finite.")
-        C = np.broadcast_to(C, (n_labels,))
         pos_weight = self.pos_weight
         if pos_weight is None or isinstance(pos_weight, str):
             return C, pos_weight
-        pos_weight = np.asarray(pos_weight, dtype=np.float64)
-        if pos_weight.ndim > 1 or (
-            pos_weight.ndim == 1 and pos_weight.shape[0] != n_labels
-        ):
-            raise ValueError(
-                f"pos_weight must be a positive float, 'balanced' or hold one "
-                f"value per label ({n_labels}); got shape {pos_weight.shape}."
-            )
+        pos_weight = self._per_label("pos_weight", pos_weight, labels, 1.0)
         if not np.all(np.isfinite(pos_weight)) or (pos_weight <= 0).any():
             raise ValueError("pos_weight must be positive and finite.")
-        return C, np.broadcast_to(pos_weight, (n_labels,)).astype(dtype)
+        return C, pos_weight.astype(dtype)
+
+    @staticmethod
+    def _labels_of(classes, n_labels):
+        """The names of the labels: ``classes`` (multi-label), or the positive
+        class of a binary target."""
+        classes = np.asarray(classes)
+        return classes[1:] if n_labels == 1 and classes.size == 2 else classes
 
     def _encode_binary(self, y, classes):
         """0/1 column of the positive class ``classes[1]``."""
@@ -424,19 +463,42 @@ class MultiLabelLogisticClassifier(
         else:
             X, Y, sample_weight, classes = self._validate_fit(X, y, sample_weight)
         n_labels = Y.shape[1]
-        C, pos_weight = self._check_hyperparameters(n_labels, X.dtype)
+        C, pos_weight = self._check_hyperparameters(
+            self._labels_of(classes, n_labels), X.dtype
+        )
         Y_target = Y
         if self.label_smoothing:
             Y_target = Y * (1 - self.label_smoothing) + self.label_smoothing / 2
         # In memory these are NumPy results; on dask one pass computes them.
-        sums = [sample_weight.sum(), sample_weight @ Y]
+        # A label is constant when all rows of positive weight agree: decided by
+        # counting rows, not by comparing weighted sums (which round).
+        present = sample_weight > 0
+        sums = [
+            sample_weight.sum(),
+            sample_weight @ Y,
+            present.sum(),
+            present.astype(np.float64) @ Y,
+            abs(X.data if sparse.issparse(X) else X).max(initial=0)
+            if not is_dask_collection(X)
+            else abs(X).max(),
+        ]
         if Y_target is not Y:
             sums.append(sample_weight @ Y_target)
-        total_weight, positive, *target_sums = materialize(*sums)
+        total_weight, positive, n_present, n_on, largest, *target_sums = materialize(
+            *sums
+        )
+        # The Hessian products sum squares of X over the rows: refuse data
+        # whose squares overflow rather than return NaN coefficients.
+        if largest > np.sqrt(np.finfo(X.dtype).max / max(X.shape[0], 1)):
+            raise ValueError(
+                f"X holds values of magnitude up to {largest:.3g}, whose squares "
+                f"summed over {X.shape[0]} rows overflow {X.dtype}. Scale the "
+                "features first (e.g. with StandardScaler or MaxAbsScaler)."
+            )
         target_sums = target_sums[0] if target_sums else positive
         if total_weight <= 0:
             raise ValueError("sample_weight sums to zero: nothing to fit.")
-        constant = (positive <= 0) | (positive >= total_weight)
+        constant = (n_on == 0) | (n_on == n_present)
         if isinstance(pos_weight, str):
             with np.errstate(divide="ignore", invalid="ignore"):
                 pos_weight = np.where(
@@ -486,6 +548,13 @@ class MultiLabelLogisticClassifier(
                 1 / (C[solve] * total_weight),
                 coef[solve],
             )
+        if not np.isfinite(coef).all():
+            raise ValueError(
+                "The fit overflowed: coefficients of labels "
+                f"{self._label_names(np.flatnonzero(~np.isfinite(coef).all(axis=1)))} "
+                "are not finite. Scale the features (e.g. StandardScaler) or "
+                "decrease C."
+            )
         if not converged.all():
             warnings.warn(
                 f"The solver did not converge for labels "
@@ -500,6 +569,11 @@ class MultiLabelLogisticClassifier(
         self.pos_weight_ = pw.astype(X.dtype)
         self.n_samples_seen_ = float(total_weight)
         self._online = None
+        self._online_prior = np.repeat(
+            (1 / C)[:, None], n_features + self.fit_intercept, axis=1
+        )
+        if self.fit_intercept:
+            self._online_prior[:, -1] = 0
         self._online_fit_intercept = self.fit_intercept
         names = None if self._binary else getattr(y, "columns", None)
         self._y_names = None if names is None else np.asarray(names)
@@ -679,7 +753,9 @@ class MultiLabelLogisticClassifier(
                 self._check_label_names(names)
                 classes = self.classes_
         n_labels, n_features = Y.shape[1], X.shape[1]
-        C, pos_weight = self._check_hyperparameters(n_labels, X.dtype)
+        C, pos_weight = self._check_hyperparameters(
+            self._labels_of(classes, n_labels), X.dtype
+        )
         if self.label_smoothing:
             Y = Y * (1 - self.label_smoothing) + self.label_smoothing / 2
         online_intercept = getattr(self, "_online_fit_intercept", None)
@@ -732,14 +808,17 @@ class MultiLabelLogisticClassifier(
     def _online_step(self, X, Y, sample_weight, pos_weight, C):
         """One stochastic Newton step per label (see :meth:`partial_fit`).
 
-        The past is summarised per label by the coefficients ``m`` and the
-        curvature of the data seen, ``A`` (``self._online``); the step minimises
-        the batch's BCE plus ``(w - m)' (A + P) (w - m) / 2`` by one damped
-        Newton step from ``m``, with ``P`` the prior of the current ``C``
-        (so that ``set_params(C=...)`` between batches is honoured). Then ``A``
-        grows by the batch's Hessian at ``m``. The first batch after ``fit``
-        also stands for the data ``fit`` saw (weight ``n_samples_seen_``): its
-        Hessian, scaled to that weight, is their curvature.
+        The past is summarised per label by the coefficients ``m``, the
+        curvature of the data seen ``A`` (``self._online``) and the prior
+        ``P_old`` of the ``C`` that ``m`` was found with: the posterior of the
+        past is about ``N(m, (A + P_old)^-1)``, so its data part is the
+        quadratic ``(w - m)' A (w - m) / 2 - (P_old m)' (w - m)``. The step
+        minimises the batch's BCE plus that quadratic plus the current prior
+        ``w' P w / 2`` by one damped Newton step from ``m`` (so that
+        ``set_params(C=...)`` between batches is honoured); then ``A`` grows by
+        the batch's Hessian at ``m``. The first batch after ``fit`` also stands
+        for the data ``fit`` saw (weight ``n_samples_seen_``): its Hessian,
+        scaled to that weight, is their curvature.
         """
         centre = self.coef_.astype(np.float64)
         if self.fit_intercept:
@@ -748,35 +827,46 @@ class MultiLabelLogisticClassifier(
         prior = np.repeat((1 / C)[:, None], n_dof, axis=1)
         if self.fit_intercept:
             prior[:, -1] = 0
+        old_prior = getattr(self, "_online_prior", None)
+        slope = None if old_prior is None else (prior - old_prior) * centre
         data_curvature = getattr(self, "_online", None)
         unseen_weight = 0.0
         if data_curvature is None:
             full = n_labels * n_dof**2 <= self._max_curvature_entries
             data_curvature = np.zeros((n_labels, n_dof, n_dof) if full else prior.shape)
             unseen_weight = self.n_samples_seen_
-        if data_curvature.ndim == 3:
-            prior = prior[:, :, None] * np.eye(n_dof)
+        full_prior = (
+            prior[:, :, None] * np.eye(n_dof) if data_curvature.ndim == 3 else prior
+        )
         solver = NewtonCholeskySolver(
             tol=0.0, max_iter=1, rounding=16 * np.finfo(X.dtype).eps
         )
 
         def model(curvature):
             objective = OnlineBatchLoss(
-                X, Y, sample_weight, pos_weight, self.fit_intercept, centre, curvature
+                X,
+                Y,
+                sample_weight,
+                pos_weight,
+                self.fit_intercept,
+                centre,
+                curvature + full_prior,
+                slope,
             )
             return objective, solver.setup(objective, centre)
 
-        objective, point = model(data_curvature + prior)
-        batch_curvature = point.hessian - (data_curvature + prior)
+        objective, point = model(data_curvature)
+        batch_curvature = point.hessian - (data_curvature + full_prior)
         batch_weight = sample_weight.sum()
         if unseen_weight > 0 and batch_weight > 0:
             data_curvature = data_curvature + unseen_weight / batch_weight * (
                 batch_curvature
             )
-            objective, point = model(data_curvature + prior)
+            objective, point = model(data_curvature)
         direction = solver.inner_solve(objective, point)
         point, _ = solver.line_search(objective, point, direction)
         self._online = data_curvature + batch_curvature
+        self._online_prior = prior
         return point.coef
 
     # ------------------------------------------------------------------

@@ -80,23 +80,27 @@ def _weighted(block, values):
 
 
 def _derivatives(block, raw, order):
-    """Loss sums (k,), data gradient (k, p) and Hessian weights (or None)."""
+    """State ``(logits, Hessian weights or None)`` and reductions: loss sums
+    (k,), data gradient (k, p) and the sums of the Hessian weights (k,) (zeros
+    for ``order < 2``)."""
     loss = block["loss"]
     if order == 2:
         values, gradient, hessian = loss.loss_gradient_hessian(block["Y"], raw)
         hessian = _weighted(block, hessian).astype(block["X_hessian"].dtype, copy=False)
+        curvature = np.einsum("ij->j", hessian, dtype=np.float64)
     else:
         values, gradient = loss.loss_gradient(block["Y"], raw)
         hessian = None
+        curvature = np.zeros(raw.shape[1])
     sums = _column_sums(block, values)
     gradient = transpose_product(
         block["X"], _weighted(block, gradient), block["fit_intercept"]
     )
-    return (raw, hessian), (sums, gradient)
+    return (raw, hessian), (sums, gradient, curvature)
 
 
 def point_kernel(block, coef, order):
-    """State ``(logits, hessian_weights)`` and reductions ``(loss, gradient)``."""
+    """:func:`_derivatives` at the coefficients ``coef`` (k, p)."""
     raw = linear_predictor(block["X"], coef, block["fit_intercept"])
     return _derivatives(block, raw, order)
 
