@@ -1,33 +1,37 @@
 """Benchmark: MultiLabelLogisticClassifier vs one LogisticRegression per label.
 
-Prints, in one run and for two data sets,
+Real data first: the sparse multi-label text sets of ``../shared/data`` (enron,
+OHSUMED-F: binary bag-of-words features, uneven column norms, rare labels), then
+two synthetic sets, labelled as such (dense Gaussian features; random sparse
+rows normalised to unit norm), which are far better conditioned than real data.
 
-(a) dense, n=100_000, d=200, L=50, labels drawn from a known logistic model;
-(b) sparse CSR, n=7_500, d=2_000, density 1%, L=150 labels with heavy-tailed
-    frequencies between 0.2% and 10% (like text tags),
+For each data set and each of two settings,
 
-the fit time of skbce and of ``OneVsRestClassifier(LogisticRegression(C=1,
-tol=1e-6))`` (sequential and with ``n_jobs=-1``), their ratio, the relative gap
-between the summed objectives (skbce minus OvR, divided by OvR: negative means
-skbce is lower) and the peak memory allocated by each fit (tracemalloc, in the
-main process, so not for ``n_jobs=-1``).
+- ``tol=1e-6``: both estimators at the same gradient tolerance (C=1);
+- ``defaults``: ``MultiLabelLogisticClassifier()`` and
+  ``OneVsRestClassifier(LogisticRegression())`` as a user gets them,
+
+it prints the fit time of skbce, of ``OneVsRestClassifier(LogisticRegression())``
+(sequential and with ``n_jobs=-1``) and their ratios, in the same run (the best
+of ``--repeat`` interleaved wall times: the machine is shared), the relative
+gap between the summed objectives (skbce minus OvR over OvR: negative means
+skbce's is lower), skbce's passes over the data (products with X, counted in
+products with all labels' columns) and OvR's L-BFGS iterations. When the
+``liblinear-multicore`` package is installed it also times LIBLINEAR's primal
+trust-region Newton per label (``-s 0 -B -1``, so no intercept on either side:
+skbce is then fitted with ``fit_intercept=False``).
 
 Run from the repository root::
 
-    python benchmarks/bench_multilabel.py            # both data sets, a few minutes
-    python benchmarks/bench_multilabel.py --skip-ovr # skbce only (profiling)
-    python benchmarks/bench_multilabel.py --blas-threads 1  # on a loaded machine
-
-It also prints what one product with all labels' columns costs in matrix-vector
-products: ``L`` over that ratio bounds the gain per pass over the data of solving
-the labels together, whatever the solver.
+    python benchmarks/bench_multilabel.py                  # everything
+    python benchmarks/bench_multilabel.py --only enron     # one data set
+    python benchmarks/bench_multilabel.py --skip-ovr       # skbce only
 """
 
 import argparse
 import os
 import sys
 import time
-import tracemalloc
 import warnings
 from pathlib import Path
 
@@ -37,20 +41,33 @@ from scipy.special import expit
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.multiclass import OneVsRestClassifier
-from threadpoolctl import threadpool_info, threadpool_limits
+from threadpoolctl import threadpool_info
 
 # Run from a source checkout without installing: the repository root first.
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
 from skbce import MultiLabelLogisticClassifier  # noqa: E402
+from skbce.datasets._arff import read_multilabel_arff  # noqa: E402
+from skbce.linear_model import _row_passes  # noqa: E402
 from skbce.losses import binary_cross_entropy  # noqa: E402
 
+DATA = ROOT.parent / "shared" / "data"
 C = 1.0
-TOL = 1e-6  # the same gradient tolerance for both
+
+
+# ---------------------------------------------------------------------------
+# Data
+# ---------------------------------------------------------------------------
+
+
+def real_data(name):
+    X, Y, _, _ = read_multilabel_arff(DATA / f"{name}.arff")
+    return X, Y.astype(np.int64)
 
 
 def dense_data(rng, n=100_000, d=200, n_labels=50):
-    """Standard normal features, labels from a known logistic model."""
+    """Synthetic: standard normal features, labels from a known logistic model."""
     X = rng.standard_normal((n, d))
     W = rng.standard_normal((n_labels, d)) * (2 / np.sqrt(d))
     b = rng.uniform(-3, 1, n_labels)
@@ -59,7 +76,7 @@ def dense_data(rng, n=100_000, d=200, n_labels=50):
 
 
 def sparse_data(rng, n=7_500, d=2_000, n_labels=150, density=0.01):
-    """tf-idf-like sparse features; rare, heavy-tailed label frequencies."""
+    """Synthetic: tf-idf-like rows of unit norm; rare, heavy-tailed labels."""
     X = sparse.random(
         n,
         d,
@@ -70,9 +87,7 @@ def sparse_data(rng, n=7_500, d=2_000, n_labels=150, density=0.01):
     )
     norms = np.sqrt(np.asarray(X.multiply(X).sum(axis=1))).ravel()
     X = sparse.csr_matrix(X.multiply(1 / np.maximum(norms, 1e-12)[:, None]))
-    # Frequencies from 10% down to 0.2%, Zipf-like (heavy tail of rare labels).
-    freq = 0.1 * np.arange(1, n_labels + 1) ** -0.8
-    freq = np.clip(freq, 0.002, 0.1)
+    freq = np.clip(0.1 * np.arange(1, n_labels + 1) ** -0.8, 0.002, 0.1)
     W = sparse.random(
         n_labels,
         d,
@@ -80,14 +95,17 @@ def sparse_data(rng, n=7_500, d=2_000, n_labels=150, density=0.01):
         random_state=rng,
         data_rvs=lambda size: rng.normal(0, 8, size),
     ).toarray()
-    # Label k is on for the round(freq_k * n) rows with the largest logit plus
-    # logistic noise: a logistic model whose frequencies are exact.
     noisy = np.asarray(X @ W.T) + rng.logistic(size=(n, n_labels))
     counts = np.round(freq * n).astype(int)
     Y = np.zeros((n, n_labels), dtype=np.int64)
     for k in range(n_labels):
         Y[np.argpartition(-noisy[:, k], counts[k])[: counts[k]], k] = 1
     return X, Y
+
+
+# ---------------------------------------------------------------------------
+# Measures
+# ---------------------------------------------------------------------------
 
 
 def objective(X, Y, coef, intercept):
@@ -97,33 +115,8 @@ def objective(X, Y, coef, intercept):
     return float(bce + (coef**2).sum() / (2 * C))
 
 
-def timed(fit):
-    """Wall time and tracemalloc peak (MiB) of ``fit()``, and its result."""
-    tracemalloc.start()
-    start = time.perf_counter()
-    result = fit()
-    seconds = time.perf_counter() - start
-    peak = tracemalloc.get_traced_memory()[1] / 2**20
-    tracemalloc.stop()
-    return seconds, peak, result
-
-
-def untraced_time(fit, repeat=2):
-    """Best wall time of ``repeat`` calls of ``fit()`` (the machine is shared),
-    and the result of the last call."""
-    best = np.inf
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = fit()
-        best = min(best, time.perf_counter() - start)
-    return best, result
-
-
-def interleaved_times(fits, repeat=2):
-    """Best wall time of each fit over ``repeat`` rounds, the fits alternating.
-
-    Returns the times and the fitted results of the last round.
-    """
+def interleaved_times(fits, repeat):
+    """Best wall time of each fit over ``repeat`` rounds, the fits alternating."""
     best = dict.fromkeys(fits, np.inf)
     results = {}
     for _ in range(repeat):
@@ -134,107 +127,195 @@ def interleaved_times(fits, repeat=2):
     return best, results
 
 
-def product_cost_ratio(X, n_labels):
-    """Time of one product X @ V with n_labels columns over one X @ v.
+class PassCounter:
+    """Counts skbce's products with X, in products with all labels' columns."""
 
-    The lockstep solver makes one such product where one-vs-rest makes
-    ``n_labels`` matrix-vector products: ``n_labels / ratio`` bounds the gain per
-    pass over the data.
-    """
-    rng = np.random.default_rng(0)
-    V = rng.standard_normal((X.shape[1], n_labels))
-    t_matrix, _ = untraced_time(lambda: X @ V, repeat=5)
-    t_vector, _ = untraced_time(lambda: X @ V[:, 0], repeat=5)
-    return t_matrix / t_vector
+    def __init__(self, n_labels):
+        self.n_labels = n_labels
+        self.passes = 0.0
+
+    def __enter__(self):
+        self._original = (
+            _row_passes.InMemoryRowPass.reduce,
+            _row_passes.InMemoryRowPass.map,
+        )
+        counter = self
+        reduce, map_ = self._original
+
+        def widths(states, params):
+            for value in list(params.values()) + list(states):
+                if isinstance(value, np.ndarray) and value.ndim == 2:
+                    return value.shape[0] if value.shape[1] != 1 else 1
+            return counter.n_labels
+
+        def counted_reduce(rows, kernel, *states, **params):
+            counter._count(kernel, rows, params)
+            return reduce(rows, kernel, *states, **params)
+
+        def counted_map(rows, kernel, *states, **params):
+            counter._count(kernel, rows, params)
+            return map_(rows, kernel, *states, **params)
+
+        _row_passes.InMemoryRowPass.reduce = counted_reduce
+        _row_passes.InMemoryRowPass.map = counted_map
+        return self
+
+    def _count(self, kernel, rows, params):
+        products = {"point_kernel": 2, "step_kernel": 1, "hessian_product_kernel": 2}
+        n = products.get(kernel.__name__, 0)
+        if n and "Y" in rows.block:
+            columns = params.get("columns")
+            width = rows.block["Y"].shape[1] if columns is None else len(columns)
+            self.passes += n * width / self.n_labels
+
+    def __exit__(self, *exc):
+        _row_passes.InMemoryRowPass.reduce, _row_passes.InMemoryRowPass.map = (
+            self._original
+        )
 
 
-def run(name, X, Y, skip_ovr):
-    kind = (
-        f"sparse, density {X.nnz / np.prod(X.shape):.3f}"
-        if sparse.issparse(X)
-        else "dense"
-    )
-    print(
-        f"\n=== {name}: n={X.shape[0]}, d={X.shape[1]}, L={Y.shape[1]}, {kind}, "
-        f"label frequencies {Y.mean(0).min():.4f}..{Y.mean(0).max():.4f}"
-    )
-    ratio = product_cost_ratio(X, Y.shape[1])
-    print(
-        f"one product for all {Y.shape[1]} labels costs {ratio:.1f} matrix-vector "
-        f"products: at most {Y.shape[1] / ratio:.1f}x less time per pass than OvR"
-    )
+def liblinear_fit(X, Y, tol):
+    """LIBLINEAR's primal Newton (-s 0) per label, no bias, C=1; coef (L, d)."""
+    from liblinear.liblinearutil import parameter, problem, train
+
+    X = sparse.csr_matrix(X)
+    coef = np.empty((Y.shape[1], X.shape[1]))
+    for k in range(Y.shape[1]):
+        y = 2.0 * Y[:, k] - 1
+        model = train(problem(y, X), parameter(f"-s 0 -B -1 -c {C} -e {tol} -q"))
+        w = np.array(model.get_decfun()[0])
+        # LIBLINEAR orders classes as they appear: flip if -1 came first.
+        coef[k] = w if model.get_labels()[0] == 1 else -w
+    return coef
+
+
+def run(name, X, Y, args, setting):
+    n_labels = Y.shape[1]
+    if setting == "tol=1e-6":
+        skbce_params, lr_params = (
+            {"tol": 1e-6, "max_iter": 1000},
+            {"tol": 1e-6, "max_iter": 10_000},
+        )
+    else:
+        skbce_params, lr_params = {}, {}
     fits = {
-        "skbce": lambda: MultiLabelLogisticClassifier(C=C, tol=TOL).fit(X, Y),
+        "skbce": lambda: MultiLabelLogisticClassifier(C=C, **skbce_params).fit(X, Y)
     }
-    lr = LogisticRegression(C=C, tol=TOL)
-    if not skip_ovr:
+    lr = LogisticRegression(C=C, **lr_params)
+    if not args.skip_ovr:
         fits["ovr"] = lambda: OneVsRestClassifier(lr).fit(X, Y)
         fits["ovr_parallel"] = lambda: OneVsRestClassifier(lr, n_jobs=-1).fit(X, Y)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        # Untraced, interleaved timings (the load of a shared machine drifts),
-        # then peak memory in a traced run.
-        seconds, fitted = interleaved_times(fits)
-        memory = {key: timed(fits[key])[1] for key in ("skbce", "ovr") if key in fits}
+        seconds, fitted = interleaved_times(fits, args.repeat)
+        with PassCounter(n_labels) as counter:
+            MultiLabelLogisticClassifier(C=C, **skbce_params).fit(X, Y)
     skbce = fitted["skbce"]
     obj_skbce = objective(X, Y, skbce.coef_, skbce.intercept_)
+    print(f"--- {setting}")
     print(
-        f"skbce MultiLabelLogisticClassifier  {seconds['skbce']:8.2f} s   "
-        f"peak {memory['skbce']:8.1f} MiB   Newton iterations per label "
+        f"skbce MultiLabelLogisticClassifier {seconds['skbce']:8.3f} s   "
+        f"{counter.passes:6.0f} passes   Newton iterations per label "
         f"{skbce.n_iter_.min()}..{skbce.n_iter_.max()}"
     )
-    if skip_ovr:
+    if args.skip_ovr:
         return
     ovr = fitted["ovr"]
     coef = np.vstack([e.coef_ for e in ovr.estimators_])
     intercept = np.hstack([e.intercept_ for e in ovr.estimators_])
     obj_ovr = objective(X, Y, coef, intercept)
-    n_iter_ovr = [int(e.n_iter_[0]) for e in ovr.estimators_]
+    n_iter = [int(e.n_iter_[0]) for e in ovr.estimators_]
     print(
-        f"OvR(LogisticRegression(tol=1e-6))  {seconds['ovr']:8.2f} s   "
-        f"peak {memory['ovr']:8.1f} MiB   L-BFGS iterations per label "
-        f"{min(n_iter_ovr)}..{max(n_iter_ovr)}"
+        f"OvR(LogisticRegression())          {seconds['ovr']:8.3f} s   "
+        f"L-BFGS iterations {sum(n_iter)} in all ({min(n_iter)}..{max(n_iter)} "
+        "per label)"
     )
-    print(f"OvR(..., n_jobs=-1)                {seconds['ovr_parallel']:8.2f} s")
+    print(f"OvR(..., n_jobs=-1)                {seconds['ovr_parallel']:8.3f} s")
     print(
         f"speed-up vs OvR                    {seconds['ovr'] / seconds['skbce']:8.1f} x"
     )
     print(
-        f"speed-up vs OvR n_jobs=-1          "
+        "speed-up vs OvR n_jobs=-1          "
         f"{seconds['ovr_parallel'] / seconds['skbce']:8.1f} x"
     )
     print(
         f"relative objective gap             {(obj_skbce - obj_ovr) / obj_ovr:+.2e}"
-        f"   (objective skbce {obj_skbce:.6f}, OvR {obj_ovr:.6f})"
+        f"   (skbce {obj_skbce:.6f}, OvR {obj_ovr:.6f})"
     )
+    if setting == "tol=1e-6" and args.liblinear:
+        tol = 1e-6
+        times, results = interleaved_times(
+            {
+                "liblinear": lambda: liblinear_fit(X, Y, tol),
+                "skbce": lambda: MultiLabelLogisticClassifier(
+                    C=C, fit_intercept=False, tol=tol, max_iter=1000
+                ).fit(X, Y),
+            },
+            args.repeat,
+        )
+        zeros = np.zeros(n_labels)
+        obj_lib = objective(X, Y, results["liblinear"], zeros)
+        obj_sk = objective(X, Y, results["skbce"].coef_, zeros)
+        print(
+            f"no intercept: LIBLINEAR -s 0 -B -1 {times['liblinear']:8.3f} s, skbce "
+            f"{times['skbce']:.3f} s: {times['liblinear'] / times['skbce']:.1f} x; "
+            f"objective gap {(obj_sk - obj_lib) / obj_lib:+.2e}"
+        )
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skip-ovr", action="store_true", help="time skbce only")
-    parser.add_argument("--only", choices=["dense", "sparse"], default=None)
     parser.add_argument(
-        "--blas-threads",
-        type=int,
-        default=None,
-        help="limit BLAS threads for both (e.g. 1 on a loaded machine)",
+        "--only",
+        choices=["enron", "OHSUMED-F", "dense", "sparse"],
+        action="append",
+        help="data sets to run (repeatable; default all)",
     )
+    parser.add_argument("--repeat", type=int, default=2, help="interleaved rounds")
+    parser.add_argument("--setting", choices=["tol=1e-6", "defaults"], action="append")
     args = parser.parse_args(argv)
-    with threadpool_limits(args.blas_threads):
-        run_all(args)
+    try:
+        import liblinear.liblinearutil  # noqa: F401
 
-
-def run_all(args):
+        args.liblinear = True
+    except ImportError:
+        args.liblinear = False
     blas = [(i["internal_api"], i["num_threads"]) for i in threadpool_info()]
     print(
-        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs, "
-        f"BLAS {blas}; best of 2 interleaved wall times"
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs, BLAS {blas}; "
+        f"best of {args.repeat} interleaved wall times; LIBLINEAR "
+        f"{'installed' if args.liblinear else 'not installed'}"
     )
     rng = np.random.default_rng(0)
-    if args.only in (None, "dense"):
-        run("(a) dense", *dense_data(rng), args.skip_ovr)
-    if args.only in (None, "sparse"):
-        run("(b) sparse", *sparse_data(rng), args.skip_ovr)
+    sets = {
+        "enron": lambda: real_data("enron"),
+        "OHSUMED-F": lambda: real_data("OHSUMED-F"),
+        "dense": lambda: dense_data(rng),
+        "sparse": lambda: sparse_data(rng),
+    }
+    labels = {
+        "enron": "real: enron",
+        "OHSUMED-F": "real: OHSUMED-F",
+        "dense": "synthetic: dense Gaussian",
+        "sparse": "synthetic: random sparse, unit-norm rows",
+    }
+    for name in args.only or list(sets):
+        if name in ("enron", "OHSUMED-F") and not (DATA / f"{name}.arff").exists():
+            print(f"\n=== {labels[name]}: skipped, {DATA / name}.arff not found")
+            continue
+        X, Y = sets[name]()
+        kind = (
+            f"sparse, density {X.nnz / np.prod(X.shape):.3f}"
+            if sparse.issparse(X)
+            else "dense"
+        )
+        print(
+            f"\n=== {labels[name]}: n={X.shape[0]}, d={X.shape[1]}, L={Y.shape[1]}, "
+            f"{kind}, label frequencies {Y.mean(0).min():.4f}..{Y.mean(0).max():.4f}"
+        )
+        for setting in args.setting or ["tol=1e-6", "defaults"]:
+            run(name, X, Y, args, setting)
 
 
 if __name__ == "__main__":

@@ -1,253 +1,353 @@
-"""Tests of the multi-label linear loss and its data-pass layer."""
+"""Tests of the linear-model objectives, each run on both row-pass backends.
+
+Every objective answers the solvers through its row pass; the in-memory and the
+dask backends must give the same answers (the dask one on row chunks, with the
+synchronous scheduler here: the distributed one is in tests/test_dask.py).
+"""
 
 import numpy as np
 import pytest
-from numpy.testing import assert_allclose, assert_array_equal
+from numpy.testing import assert_allclose
 from scipy import sparse
 from scipy.optimize import approx_fprime
-from scipy.special import expit
 
-from skbce.linear_model._linear_loss import InMemoryRowPass, MultiLabelLinearLoss
+from skbce._loss.loss import (
+    BinaryLoss,
+    ZeroTruncatedNegativeBinomialLoss,
+    ZeroTruncatedPoissonLoss,
+)
+from skbce.linear_model._linear_loss import (
+    LinearModelLoss,
+    MultiLabelLinearLoss,
+    OnlineBatchLoss,
+    PerLabelScaleLoss,
+)
+from skbce.linear_model._row_kernels import multilabel_block
+from skbce.linear_model._row_passes import InMemoryRowPass, dask_row_pass
 from skbce.losses import binary_cross_entropy
 
+BACKENDS = ["memory", "dask"]
 
-def _problem(rng, sparse_X=False, fit_intercept=True, pos_weight=True, n=60, d=5, L=4):
+
+@pytest.fixture(autouse=True)
+def _synchronous_dask():
+    dask = pytest.importorskip("dask")
+    with dask.config.set(scheduler="synchronous"):
+        yield
+
+
+def _chunks(array, size=23):
+    import dask.array as da
+
+    if array is None:
+        return None
+    chunks = (size,) + array.shape[1:]
+    return da.from_array(array, chunks=chunks)
+
+
+def _multilabel(backend, X, Y, sw, pw, l2, fit_intercept):
+    if backend == "memory":
+        return MultiLabelLinearLoss.in_memory(X, Y, sw, l2, pw, fit_intercept)
+    rows = dask_row_pass(
+        lambda *c: multilabel_block(*c, pos_weight=pw, fit_intercept=fit_intercept),
+        _chunks(np.asarray(X.todense()) if sparse.issparse(X) else X),
+        _chunks(Y),
+        _chunks(sw),
+        names=("X", "Y", "sample_weight"),
+    )
+    return MultiLabelLinearLoss(rows, l2, pw, X.shape[1], fit_intercept)
+
+
+def _problem(rng, sparse_X=False, fit_intercept=True, n=60, d=5, L=4):
     X = rng.standard_normal((n, d))
     if sparse_X:
         X = sparse.csr_matrix(X * (rng.random((n, d)) < 0.4))
     Y = (rng.random((n, L)) < 0.4).astype(float) * 0.9 + 0.05  # smoothed targets
     sw = rng.uniform(0.2, 2.0, n)
-    pw = rng.uniform(0.5, 3.0, L) if pos_weight else None
+    pw = rng.uniform(0.5, 3.0, L)
     l2 = rng.uniform(0.1, 1.0, L)
     coef = rng.standard_normal((L, d + fit_intercept))
     return X, Y, sw / sw.sum(), pw, l2, coef
 
 
-# Label subsets: all; more than half, unordered (the passes compute every label);
-# at most half (the passes gather the columns). ``positions`` pick among them.
-SUBSETS = [([0, 1, 2, 3], [0, 1, 2, 3]), ([3, 0, 2], [0, 2]), ([3, 1], [1])]
-
-
-def _loss(X, Y, sw, pw, l2, fit_intercept, **options):
-    data = InMemoryRowPass(X, Y, sw, pw, fit_intercept, **options)
-    return MultiLabelLinearLoss(data, l2, fit_intercept)
-
-
-@pytest.mark.parametrize("sparse_X", [False, True])
-@pytest.mark.parametrize("fit_intercept", [False, True])
-def test_linear_loss_value_matches_losses_module(rng, sparse_X, fit_intercept):
-    """Check that the objective is skbce.losses' weighted BCE plus the L2 term."""
-    X, Y, sw, pw, l2, coef = _problem(rng, sparse_X, fit_intercept)
-    objective = _loss(X, Y, sw, pw, l2, fit_intercept)
-    objective.set_coef(coef)
+def _reference_value(X, Y, sw, pw, l2, coef, fit_intercept):
     d = X.shape[1]
     raw = np.asarray(X @ coef[:, :d].T) + (coef[:, d] if fit_intercept else 0)
-    for k in range(Y.shape[1]):
-        expected = binary_cross_entropy(
-            Y[:, k], raw[:, k], sample_weight=sw, pos_weight=pw[k], reduction="sum"
-        ) + 0.5 * l2[k] * np.sum(coef[k, :d] ** 2)
-        assert objective.value(np.array([k]))[0] == pytest.approx(expected, rel=1e-12)
+    return np.array(
+        [
+            binary_cross_entropy(
+                Y[:, k], raw[:, k], sample_weight=sw, pos_weight=pw[k], reduction="sum"
+            )
+            + 0.5 * l2[k] * np.sum(coef[k, :d] ** 2)
+            for k in range(Y.shape[1])
+        ]
+    )
 
 
+# ---------------------------------------------------------------------------
+# MultiLabelLinearLoss
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize("sparse_X", [False, True])
 @pytest.mark.parametrize("fit_intercept", [False, True])
-def test_linear_loss_gradient_matches_finite_differences(rng, sparse_X, fit_intercept):
-    """Check that each label's gradient is the derivative of its objective."""
+def test_multilabel_loss_value_and_gradient(rng, backend, sparse_X, fit_intercept):
+    """Check that each label's value is skbce.losses' weighted BCE plus the L2
+    term, and its gradient the derivative of that value (finite differences)."""
     X, Y, sw, pw, l2, coef = _problem(rng, sparse_X, fit_intercept)
-    objective = _loss(X, Y, sw, pw, l2, fit_intercept)
-    labels = np.arange(Y.shape[1])
-    objective.set_coef(coef)
-    gradient = objective.value_gradient(labels)[1]
-    for k in labels:
+    objective = _multilabel(backend, X, Y, sw, pw, l2, fit_intercept)
+    point = objective.point(coef, 1)
+    expected = _reference_value(X, Y, sw, pw, l2, coef, fit_intercept)
+    assert_allclose(point.value, expected, rtol=1e-12)
+    for k in range(Y.shape[1]):
 
-        def f(w, k=k):
-            objective.set_coef(w[None], np.array([k]))
-            return objective.value(np.array([k]))[0]
+        def value(w, k=k):
+            changed = coef.copy()
+            changed[k] = w
+            return _reference_value(X, Y, sw, pw, l2, changed, fit_intercept)[k]
 
-        numeric = approx_fprime(coef[k].copy(), f, 1e-7)
-        objective.set_coef(coef)
-        assert_allclose(gradient[k], numeric, rtol=1e-5, atol=1e-6)
+        numeric = approx_fprime(coef[k].copy(), value, 1e-7)
+        assert_allclose(point.gradient[k], numeric, rtol=1e-5, atol=1e-6)
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize("sparse_X", [False, True])
-@pytest.mark.parametrize("labels", [subset[0] for subset in SUBSETS])
-def test_linear_loss_one_pass_value_and_hessian_moments(rng, sparse_X, labels):
-    """Check that the value from the gradient pass equals the loss-only pass, and
-    that the Hessian moments are the Hessian on the span of coef and intercept."""
-    X, Y, sw, pw, l2, coef = _problem(rng, sparse_X)
-    objective = _loss(X, Y, sw, pw, l2, True)
-    labels = np.array(labels)
-    objective.set_coef(coef)
-    value, _ = objective.value_gradient(labels)
-    assert_allclose(value, objective.value(labels), rtol=1e-12)
-    dense = X.toarray() if sparse.issparse(X) else X
-    X1 = np.hstack([dense, np.ones((X.shape[0], 1))])
-    for k, moments in zip(labels, objective.hessian_moments):
-        raw = X1 @ coef[k]
-        p = expit(raw)
-        c = pw[k] * Y[:, k] + 1 - Y[:, k]
-        hessian = (X1.T * (sw * c * p * (1 - p))) @ X1
-        S = np.column_stack([coef[k], np.eye(X1.shape[1])[-1]])
-        expected = S.T @ hessian @ S
-        assert_allclose(
-            [[moments[2], moments[1]], [moments[1], moments[0]]], expected, rtol=1e-10
-        )
-
-
-@pytest.mark.parametrize("sparse_X", [False, True])
-@pytest.mark.parametrize("labels, positions", SUBSETS)
-def test_linear_loss_hessian_product_matches_finite_differences(
-    rng, sparse_X, labels, positions
+def test_multilabel_loss_hessian_product_matches_gradient_differences(
+    rng, backend, sparse_X
 ):
-    """Check that the shared Hessian-vector products are derivatives of gradients."""
+    """Check H_k v_k against central differences of the gradient, for a subset
+    of the labels (the CG working set)."""
     X, Y, sw, pw, l2, coef = _problem(rng, sparse_X)
-    objective = _loss(X, Y, sw, pw, l2, True)
-    labels, positions = np.array(labels), np.array(positions)
-    V = rng.standard_normal((positions.size, coef.shape[1]))
-    objective.set_coef(coef)
-    objective.value_gradient(labels)
-    product = objective.hessian_product(V, positions, labels[positions])
-    eps = 1e-6
-    moved = coef.copy()
-    moved[labels[positions]] += eps * V
-    objective.set_coef(moved)
-    plus = objective.value_gradient(labels[positions])[1]
-    moved[labels[positions]] -= 2 * eps * V
-    objective.set_coef(moved)
-    minus = objective.value_gradient(labels[positions])[1]
-    assert_allclose(product, (plus - minus) / (2 * eps), rtol=1e-6, atol=1e-8)
+    objective = _multilabel(backend, X, Y, sw, pw, l2, True)
+    point = objective.point(coef, 2)
+    problems = np.array([0, 2, 3])
+    V = rng.standard_normal((problems.size, coef.shape[1]))
+    product = objective.hessian_product(point, V, problems)
+    h = 1e-6
+    for i, k in enumerate(problems):
+        plus, minus = coef.copy(), coef.copy()
+        plus[k] += h * V[i]
+        minus[k] -= h * V[i]
+        numeric = (
+            objective.point(plus, 1).gradient[k] - objective.point(minus, 1).gradient[k]
+        ) / (2 * h)
+        assert_allclose(product[i], numeric, rtol=1e-5, atol=1e-8)
 
 
-def test_linear_loss_line_search_values_match_recomputed_logits(rng):
-    """Check that trial values from cached direction logits equal a fresh pass."""
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_multilabel_loss_line_and_step_equal_fresh_points(rng, backend):
+    """Check that values along a line (from the direction's logits) and the
+    point of a step equal a fresh evaluation at the moved coefficients."""
     X, Y, sw, pw, l2, coef = _problem(rng)
-    objective = _loss(X, Y, sw, pw, l2, True)
-    reference = _loss(X, Y, sw, pw, l2, True)
-    labels = np.array([0, 2, 3])
-    V = rng.standard_normal((3, coef.shape[1]))
-    step = np.array([1.0, 0.25, 0.5])
-    objective.set_coef(coef)
-    objective.set_direction(V, labels)
-    trial = objective.trial_value(step, np.arange(3))
-    moved = coef.copy()
-    moved[labels] += step[:, None] * V
-    reference.set_coef(moved)
-    assert_allclose(trial, reference.value(labels), rtol=1e-12)
-    objective.move(step, np.arange(3))
-    assert_allclose(objective.data.raw, reference.data.raw, rtol=1e-12, atol=1e-12)
-
-
-@pytest.mark.parametrize("sparse_X", [False, True])
-@pytest.mark.parametrize("labels", [subset[0] for subset in SUBSETS[1:]])
-def test_linear_loss_full_step_then_backtrack_matches_fresh_passes(
-    rng, sparse_X, labels
-):
-    """Check that the one-pass full step gives the value and gradient at coef + V,
-    and that backtracking from it (step t - 1) lands on coef + t V."""
-    X, Y, sw, pw, l2, coef = _problem(rng, sparse_X)
-    objective = _loss(X, Y, sw, pw, l2, True, block_bytes=1, n_threads=2)
-    reference = _loss(X, Y, sw, pw, l2, True)
-    labels = np.array(labels)
-    V = rng.standard_normal((labels.size, coef.shape[1]))
-    objective.set_coef(coef)
-    value, gradient = objective.full_step(V, labels)
-    moved = coef.copy()
-    moved[labels] += V
-    reference.set_coef(moved)
-    expected_value, expected_gradient = reference.value_gradient(labels)
-    assert_allclose(value, expected_value, rtol=1e-12)
-    assert_allclose(gradient, expected_gradient, rtol=1e-10, atol=1e-14)
-    step = np.linspace(0.25, 0.75, labels.size)
-    trial = objective.trial_value(step - 1, np.arange(labels.size))
-    objective.move(step - 1, np.arange(labels.size))
-    moved[labels] = coef[labels] + step[:, None] * V
-    reference.set_coef(moved)
-    assert_allclose(trial, reference.value(labels), rtol=1e-12)
-    assert_allclose(objective.coef, moved, rtol=1e-12)
-    assert_allclose(objective.data.raw, reference.data.raw, rtol=1e-10, atol=1e-12)
-
-
-@pytest.mark.parametrize("sparse_X", [False, True])
-def test_row_pass_equal_weights_scale_the_reductions(rng, sparse_X):
-    """Check that equal sample weights (folded into the reductions, unscaled
-    Hessian weights) give the passes of explicit per-row weights."""
-    X, Y, _, pw, l2, coef = _problem(rng, sparse_X)
-    sw = np.full(X.shape[0], 1 / X.shape[0])
-    folded = _loss(X, Y, sw, pw, l2, True)
-    explicit = _loss(X, Y, sw, pw, l2, True)
-    assert folded.data._common_weight == sw[0]
-    explicit.data._common_weight = None
-    labels = np.array([0, 3, 2])
-    V = rng.standard_normal((3, coef.shape[1]))
-    for objective in (folded, explicit):
-        objective.set_coef(coef)
-    for a, b in zip(folded.value_gradient(labels), explicit.value_gradient(labels)):
-        assert_allclose(a, b, rtol=1e-12, atol=1e-15)
-    assert_allclose(folded.hessian_moments, explicit.hessian_moments, rtol=1e-12)
-    assert_allclose(
-        folded.hessian_product(V, np.arange(3), labels),
-        explicit.hessian_product(V, np.arange(3), labels),
-        rtol=1e-12,
-    )
-    for objective in (folded, explicit):
-        objective.set_direction(V, labels)
-    step = np.array([1.0, 0.5, 0.25])
-    assert_allclose(
-        folded.trial_value(step, np.arange(3)),
-        explicit.trial_value(step, np.arange(3)),
-        rtol=1e-12,
-    )
-
-
-@pytest.mark.parametrize("sparse_X", [False, True])
-def test_row_pass_blocks_add_up_to_one_pass(rng, sparse_X):
-    """Check that reductions over many row blocks (threaded for sparse data)
-    equal those of a single block."""
-    X, Y, sw, pw, l2, coef = _problem(rng, sparse_X, n=1000)
-    one = _loss(X, Y, sw, pw, l2, True, n_threads=1)
-    many = _loss(X, Y, sw, pw, l2, True, block_bytes=1, n_threads=3)
-    assert len(many.data.blocks) > 1
-    labels = np.arange(Y.shape[1])
-    V = rng.standard_normal(coef.shape)
-    for objective in (one, many):
-        objective.set_coef(coef)
-    assert_allclose(many.value(labels), one.value(labels), rtol=1e-12)
-    assert_allclose(
-        many.value_gradient(labels)[1], one.value_gradient(labels)[1], rtol=1e-12
-    )
-    assert_allclose(
-        many.hessian_product(V, labels, labels),
-        one.hessian_product(V, labels, labels),
-        rtol=1e-12,
-    )
-    assert_allclose(many.data.gram(), one.data.gram(), rtol=1e-12)
-    assert_allclose(
-        many.data.column_squared_norms(), one.data.column_squared_norms(), rtol=1e-12
-    )
-    assert_allclose(np.diag(one.data.gram()), one.data.column_squared_norms())
+    objective = _multilabel(backend, X, Y, sw, pw, l2, True)
+    point = objective.point(coef, 2)
     direction = rng.standard_normal(coef.shape)
-    for objective in (one, many):
-        objective.set_direction(direction, labels)
-        objective.move(np.full(labels.size, 0.5), np.arange(labels.size))
-    assert_allclose(many.data.raw, one.data.raw, rtol=1e-12)
-
-
-def test_row_pass_float32_hessian_products_are_close(rng):
-    """Check that float32 Hessian products of float64 data (the CG fast path)
-    agree with float64 ones to float32 accuracy, and gradients stay float64."""
-    X, Y, sw, pw, l2, coef = _problem(rng, n=500)
-    exact = _loss(X, Y, sw, pw, l2, True)
-    mixed = MultiLabelLinearLoss(
-        InMemoryRowPass(X, Y, sw, pw, True, hessian_dtype=np.float32), l2, True
-    )
-    labels = np.arange(Y.shape[1])
+    line = objective.line(point, direction)
+    steps = np.array([1.0, 0.5, 0.0, 0.125])
+    moved = coef + steps[:, None] * direction
+    fresh = objective.point(moved, 2)
+    assert_allclose(objective.line_values(point, line, steps), fresh.value, rtol=1e-12)
+    stepped = objective.step(point, line, steps, 2)
+    assert_allclose(stepped.coef, moved)
+    assert_allclose(stepped.value, fresh.value, rtol=1e-12)
+    assert_allclose(stepped.gradient, fresh.gradient, rtol=1e-10, atol=1e-14)
     V = rng.standard_normal(coef.shape)
-    for objective in (exact, mixed):
-        objective.set_coef(coef)
-    assert_array_equal(mixed.value_gradient(labels)[1], exact.value_gradient(labels)[1])
+    all_labels = np.arange(4)
     assert_allclose(
-        mixed.hessian_product(V, labels, labels),
-        exact.hessian_product(V, labels, labels),
-        rtol=1e-5,
-        atol=1e-6,
+        objective.hessian_product(stepped, V, all_labels),
+        objective.hessian_product(fresh, V, all_labels),
+        rtol=1e-10,
     )
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_multilabel_loss_restrict_keeps_the_labels_problems(rng, backend):
+    """Check that the restricted objective and point are those of the kept labels."""
+    X, Y, sw, pw, l2, coef = _problem(rng)
+    objective = _multilabel(backend, X, Y, sw, pw, l2, True)
+    keep = np.array([True, False, True, False])
+    restricted, point = objective.restrict(objective.point(coef, 2), keep)
+    alone = _multilabel(backend, X, Y[:, keep], sw, pw[keep], l2[keep], True)
+    fresh = alone.point(coef[keep], 2)
+    assert_allclose(point.value, fresh.value, rtol=1e-12)
+    assert_allclose(restricted.point(coef[keep], 1).gradient, fresh.gradient)
+    V = rng.standard_normal((2, coef.shape[1]))
+    assert_allclose(
+        restricted.hessian_product(point, V, np.arange(2)),
+        alone.hessian_product(fresh, V, np.arange(2)),
+        rtol=1e-12,
+    )
+
+
+def test_multilabel_loss_equal_weights_take_the_scaled_path(rng):
+    """Check that equal weights (reductions scaled once) equal explicit weights."""
+    X, Y, _, pw, l2, coef = _problem(rng)
+    n = X.shape[0]
+    equal = MultiLabelLinearLoss.in_memory(X, Y, np.full(n, 1 / n), l2, pw, True)
+    assert equal.rows.block["w"] is None
+    explicit = MultiLabelLinearLoss(
+        InMemoryRowPass({**equal.rows.block, "w": np.full(n, 1 / n), "scale": None}),
+        l2,
+        pw,
+        X.shape[1],
+        True,
+    )
+    a, b = equal.point(coef, 2), explicit.point(coef, 2)
+    assert_allclose(a.value, b.value, rtol=1e-13)
+    assert_allclose(a.gradient, b.gradient, rtol=1e-12)
+
+
+# ---------------------------------------------------------------------------
+# LinearModelLoss (dense Hessians)
+# ---------------------------------------------------------------------------
+
+LOSSES = {
+    "logit": (lambda: BinaryLoss("logit"), "binary"),
+    "probit": (lambda: BinaryLoss("probit"), "binary"),
+    "cloglog": (lambda: BinaryLoss("cloglog"), "binary"),
+    "ztpoisson": (ZeroTruncatedPoissonLoss, "count"),
+    "ztnegbin": (ZeroTruncatedNegativeBinomialLoss, "count"),
+}
+
+
+def _linear_model(backend, loss, X, y, w, offset, fit_intercept, alpha):
+    block = {"X": X, "y": y, "w": w, "offset": offset}
+    if backend == "memory":
+        rows = InMemoryRowPass(block)
+    else:
+        rows = dask_row_pass(
+            lambda X, y, w, offset: {"X": X, "y": y, "w": w, "offset": offset},
+            _chunks(X),
+            _chunks(y),
+            _chunks(w),
+            _chunks(offset),
+            names=("X", "y", "sample_weight", "offset"),
+        )
+    return LinearModelLoss(rows, loss, [(None, fit_intercept)], X.shape[1], alpha)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("name", list(LOSSES))
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_linear_model_loss_derivatives_match_finite_differences(
+    rng, backend, name, fit_intercept
+):
+    """Check the objective's gradient and Hessian (alpha, offset) by differences,
+    and that the Hessian is exactly symmetric."""
+    make, kind = LOSSES[name]
+    loss = make()
+    n, p = 60, 3
+    X = rng.normal(size=(n, p))
+    if kind == "binary":
+        y = rng.integers(0, 2, size=n).astype(float)
+    else:
+        y = rng.integers(1, 8, size=n).astype(float)
+    w = rng.uniform(0.2, 2.0, size=n)
+    offset = rng.normal(scale=0.1, size=(n, 1))
+    objective = _linear_model(backend, loss, X, y, w, offset, fit_intercept, 0.3)
+    params = rng.normal(scale=0.3, size=(1, objective.n_params))
+    point = objective.point(params, 2)
+    h = 1e-6
+    eye = np.eye(objective.n_params)
+    numeric_gradient = [
+        (objective.value(params[0] + h * e) - objective.value(params[0] - h * e))
+        / (2 * h)
+        for e in eye
+    ]
+    numeric_hessian = [
+        (
+            objective.point(params + h * e, 1).gradient[0]
+            - objective.point(params - h * e, 1).gradient[0]
+        )
+        / (2 * h)
+        for e in eye
+    ]
+    assert_allclose(point.gradient[0], numeric_gradient, rtol=1e-6, atol=1e-8)
+    assert_allclose(point.hessian[0], np.array(numeric_hessian), rtol=1e-6, atol=1e-8)
+    assert_allclose(point.hessian[0], point.hessian[0].T, rtol=0, atol=0)
+
+
+def test_linear_model_loss_backends_agree_on_many_chunks(rng):
+    """Check that sums over dask row chunks equal the one-block sums."""
+    n = 95
+    X = rng.normal(size=(n, 2))
+    y = rng.integers(1, 6, size=n).astype(float)
+    w = rng.uniform(size=n)
+    loss = ZeroTruncatedNegativeBinomialLoss()
+    params = np.array([[0.2, -0.1, 0.5, 0.3]])
+    memory = _linear_model("memory", loss, X, y, w, None, True, 0.0).point(params, 2)
+    chunked = _linear_model("dask", loss, X, y, w, None, True, 0.0).point(params, 2)
+    assert_allclose(chunked.value, memory.value, rtol=1e-12)
+    assert_allclose(chunked.gradient, memory.gradient, rtol=1e-11)
+    assert_allclose(chunked.hessian, memory.hessian, rtol=1e-11)
+
+
+# ---------------------------------------------------------------------------
+# PerLabelScaleLoss and OnlineBatchLoss
+# ---------------------------------------------------------------------------
+
+
+def test_per_label_scale_loss_is_the_bce_of_scaled_logits(rng):
+    """Check the temperature objective and its derivatives in the scale beta."""
+    logits = rng.normal(scale=3, size=(40, 3))
+    Y = (rng.uniform(size=(40, 3)) < 0.5).astype(float)
+    w = np.full(40, 1 / 40)
+    objective = PerLabelScaleLoss(logits, Y, w)
+    beta = np.array([[0.5], [1.0], [2.0]])
+    point = objective.point(beta, 2)
+    for k in range(3):
+        expected = binary_cross_entropy(Y[:, k], beta[k, 0] * logits[:, k])
+        assert point.value[k] == pytest.approx(expected, rel=1e-12)
+    h = 1e-6
+    numeric = (
+        objective.point(beta + h, 1).value - objective.point(beta - h, 1).value
+    ) / (2 * h)
+    assert_allclose(point.gradient[:, 0], numeric, rtol=1e-6)
+    numeric = (
+        objective.point(beta + h, 1).gradient - objective.point(beta - h, 1).gradient
+    )[:, 0] / (2 * h)
+    assert_allclose(point.hessian[:, 0, 0], numeric, rtol=1e-5)
+
+
+@pytest.mark.parametrize("full", [True, False])
+def test_online_batch_loss_adds_the_quadratic_summary_of_the_past(rng, full):
+    """Check the partial_fit model: batch BCE sums plus (w - m)' A (w - m) / 2,
+    its gradient by differences and its Hessian A + the batch Hessian."""
+    X, Y, sw, pw, _, coef = _problem(rng, n=20, d=3, L=2)
+    sw = sw * 20  # raw weights
+    centre = rng.normal(size=coef.shape)
+    p = coef.shape[1]
+    if full:
+        root = rng.normal(size=(2, p, p))
+        curvature = np.einsum("kij,klj->kil", root, root) + np.eye(p)
+    else:
+        curvature = rng.uniform(0.5, 2.0, size=(2, p))
+    objective = OnlineBatchLoss(X, Y, sw, pw, True, centre, curvature)
+    point = objective.point(coef, 2)
+    zeros = np.zeros(2)
+    delta = coef - centre
+    quadratic = (
+        np.einsum("ki,kij,kj->k", delta, curvature, delta)
+        if full
+        else np.einsum("ki,ki,ki->k", delta, curvature, delta)
+    )
+    expected = _reference_value(X, Y, sw, pw, zeros, coef, True) + 0.5 * quadratic
+    assert_allclose(point.value, expected, rtol=1e-12)
+    for k in range(2):
+
+        def value(w, k=k):
+            changed = coef.copy()
+            changed[k] = w
+            return objective.point(changed, 2).value[k]
+
+        assert_allclose(
+            point.gradient[k], approx_fprime(coef[k].copy(), value, 1e-7), rtol=1e-5
+        )
+    X1 = np.hstack([X, np.ones((20, 1))])
+    raw = X1 @ coef.T
+    _, _, h = BinaryLoss(pos_weight=pw).loss_gradient_hessian(Y, raw)
+    batch = np.einsum("i,ik,ij,il->kjl", sw, h, X1, X1)
+    if not full:
+        batch = np.einsum("kjj->kj", batch)
+    assert_allclose(point.hessian, curvature + batch, rtol=1e-12)

@@ -76,42 +76,83 @@ def test_multilabel_many_rows_match_logistic_regression(rng):
     _assert_matches_reference(clf, references)
 
 
-@pytest.mark.parametrize(
-    "n, d, n_labels, sparse_X, float32_products",
-    [
-        (2100, 130, 128, False, True),  # a float32 copy of X shared by the groups
-        (2100, 130, 128, True, True),
-        (3000, 3, 64, False, False),  # many rows: Gram preconditioner, row sample
-    ],
-)
-def test_multilabel_label_groups_on_threads_match_logistic_regression(
-    rng, monkeypatch, n, d, n_labels, sparse_X, float32_products
+def _record_solver_threads(monkeypatch):
+    """Record the thread in which each group of labels is solved."""
+    import threading
+
+    from skbce.linear_model import _multilabel
+
+    threads = []
+    solve = _multilabel.NewtonCGSolver.solve
+
+    def recording_solve(self, objective, coef):
+        threads.append((threading.get_ident(), coef.shape[0]))
+        return solve(self, objective, coef)
+
+    monkeypatch.setattr(_multilabel.NewtonCGSolver, "solve", recording_solve)
+    return threads
+
+
+@pytest.mark.parametrize("sparse_X", [False, True])
+def test_multilabel_n_jobs_solves_groups_on_threads_with_the_same_result(
+    rng, monkeypatch, sparse_X
 ):
-    """Check the labels solved in groups, one thread each (many labels), with
-    per-label C and pos_weight, against LogisticRegression."""
-    from skbce.linear_model import _linear_loss, _multilabel
+    """Check that n_jobs=2 solves two groups of labels on two threads other than
+    the caller's, with per-label C and pos_weight, and gives the coefficients of
+    n_jobs=1 (tol=1e-8, rtol=1e-9) and of LogisticRegression per label."""
+    import threading
 
-    monkeypatch.setattr(_linear_loss, "default_n_threads", lambda n_rows: 2)
-    groups = []
-
-    def recording_map_threads(function, items):
-        groups.append(len(items))
-        return _linear_loss.map_threads(function, items)
-
-    monkeypatch.setattr(_multilabel, "map_threads", recording_map_threads)
-    X, Y = _multilabel_data(rng, n=n, d=d, n_labels=n_labels, sparse_X=sparse_X)
-    hessian_dtype = _multilabel.MultiLabelLogisticClassifier._hessian_dtype
-    assert (hessian_dtype(X, n_labels) == np.float32) == float32_products
+    threads = _record_solver_threads(monkeypatch)
+    n_labels = 12
+    X, Y = _multilabel_data(rng, n=1500, d=40, n_labels=n_labels, sparse_X=sparse_X)
     C = rng.uniform(0.05, 2, n_labels)
     pos_weight = rng.uniform(0.5, 3, n_labels)
-    clf = MultiLabelLogisticClassifier(C=C, pos_weight=pos_weight, **TIGHT).fit(X, Y)
-    assert groups == [2]
-    X_reference = X.toarray() if sparse_X else X  # the same fit, faster
+    params = dict(C=C, pos_weight=pos_weight, tol=1e-8, max_iter=500)
+    one = MultiLabelLogisticClassifier(n_jobs=1, **params).fit(X, Y)
+    assert threads == [(threading.get_ident(), n_labels)]
+    threads.clear()
+    two = MultiLabelLogisticClassifier(n_jobs=2, **params).fit(X, Y)
+    assert sorted(size for _, size in threads) == [6, 6]
+    assert len({ident for ident, _ in threads} - {threading.get_ident()}) == 2
+    assert_allclose(two.coef_, one.coef_, rtol=1e-9, atol=1e-12)
+    assert_allclose(two.intercept_, one.intercept_, rtol=1e-9, atol=1e-12)
+    X_reference = X.toarray() if sparse_X else X
     references = [
         _reference(X_reference, Y[:, k], C=C[k], class_weight={1: pos_weight[k]})
         for k in range(n_labels)
     ]
-    _assert_matches_reference(clf, references, atol=1e-6)
+    _assert_matches_reference(two, references, atol=1e-6)
+
+
+def test_multilabel_default_n_jobs_follows_threadpool_and_joblib_limits(
+    rng, monkeypatch
+):
+    """Check that a default fit starts no thread under threadpool_limits(1) nor
+    inside a joblib worker, and that BLAS is limited as before after a fit."""
+    import threading
+
+    from joblib import Parallel, delayed
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    threads = _record_solver_threads(monkeypatch)
+    X, Y = _multilabel_data(rng, n=300, d=10, n_labels=6)
+    before = [info["num_threads"] for info in threadpool_info()]
+    with threadpool_limits(1):
+        MultiLabelLogisticClassifier().fit(X, Y)
+    assert threads == [(threading.get_ident(), 6)]
+    assert [info["num_threads"] for info in threadpool_info()] == before
+    threads.clear()
+
+    def fit_in_worker():
+        MultiLabelLogisticClassifier().fit(X, Y)
+        return threading.get_ident()
+
+    workers = Parallel(n_jobs=2, backend="threading")(
+        delayed(fit_in_worker)() for _ in range(2)
+    )
+    assert sorted(ident for ident, _ in threads) == sorted(workers)
+    MultiLabelLogisticClassifier(n_jobs=2).fit(X, Y)
+    assert [info["num_threads"] for info in threadpool_info()] == before
 
 
 def test_multilabel_per_label_C_and_pos_weight_match_class_weight(rng):
@@ -454,3 +495,153 @@ def test_multilabel_partial_fit_after_fit_continues_from_fit(rng):
     scale = np.abs(both.coef_).max()
     assert np.abs(clf.coef_ - both.coef_).max() < 0.1 * scale
     assert clf.n_samples_seen_ == X.shape[0] + 20
+
+
+# ---------------------------------------------------------------------------
+# Regressions (issue 14) and settings by label name (issue 16)
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("scale", [1.0, 10.0, 1e-3])
+def test_multilabel_constant_label_does_not_depend_on_weight_scale(rng, scale):
+    """Check that an all-ones label is constant whatever the scale of the
+    weights: decided by counting rows of positive weight, not by comparing
+    weighted sums (which round; issue 14, case 5)."""
+    X, Y = _multilabel_data(rng, n=97, n_labels=3)
+    Y[:, 0] = 1
+    sw = rng.uniform(0.1, 1.0, 97) * scale
+    sw[5] = 0.0
+    Y[5, 0] = 0  # a zero-weight row does not count
+    with pytest.warns(UserWarning, match=r"Labels \[0\] are constant"):
+        clf = MultiLabelLogisticClassifier().fit(X, Y, sample_weight=sw)
+    assert_array_equal(clf.coef_[0], 0.0)
+    assert clf.n_iter_[0] == 0
+
+
+def test_multilabel_refuses_features_whose_squares_overflow(rng):
+    """Check that |X| near 1e154 (squares summed over rows overflow) is refused
+    with the fix, and that 1e39 columns (beyond float32) fit to finite
+    coefficients (issue 14, cases 7 and 15)."""
+    X, Y = _multilabel_data(rng, n=400, d=5, n_labels=3)
+    huge = X * 1e154
+    with pytest.raises(ValueError, match="Scale the features"):
+        MultiLabelLogisticClassifier().fit(huge, Y)
+    wide = X.copy()
+    wide[:, 0] *= 1e39
+    clf = MultiLabelLogisticClassifier(**TIGHT).fit(wide, Y)
+    assert np.isfinite(clf.coef_).all()
+    # At scale 1e39 the feature's penalty vanishes: the reference leaves it
+    # unpenalised (scipy's L-BFGS on the unscaled column).
+    for k in range(3):
+
+        def objective(params, k=k):
+            raw = X @ params[:5] + params[5]
+            value = np.logaddexp(0, raw) - Y[:, k] * raw
+            gradient = 1 / (1 + np.exp(-raw)) - Y[:, k]
+            penalty = np.r_[0.0, params[1:5], 0.0]
+            return value.sum() + 0.5 * penalty @ penalty, np.r_[
+                X.T @ gradient, gradient.sum()
+            ] + penalty
+
+        from scipy.optimize import minimize
+
+        reference = minimize(
+            objective, np.zeros(6), jac=True, method="L-BFGS-B", options={"gtol": 1e-12}
+        ).x
+        probability = 1 / (1 + np.exp(-(X @ reference[:5] + reference[5])))
+        # The gradient along a 1e39 feature is known to a rounding of 1e23: the
+        # fit stops where the objective no longer resolves a decrease.
+        assert_allclose(clf.predict_proba(wide)[:, k], probability, atol=1e-4)
+
+
+def test_multilabel_partial_fit_honours_a_new_C(rng):
+    """Check that set_params(C=...) between partial_fit calls is honoured: the
+    stream then approaches fit with the new C (issue 14, case 8)."""
+    X, Y = _multilabel_data(rng, n=400, d=4, n_labels=2)
+    batches = np.array_split(np.arange(400), 8)
+    clf = MultiLabelLogisticClassifier(C=1.0)
+    for rows in batches:
+        clf.partial_fit(X[rows], Y[rows])
+    clf.set_params(C=1e-3)
+    for _ in range(5):
+        for rows in batches:
+            clf.partial_fit(X[rows], Y[rows])
+    # fit on the concatenation of everything streamed (each row six times); the
+    # stochastic Newton iterates approach it like 1 / passes
+    target = MultiLabelLogisticClassifier(C=1e-3, **TIGHT).fit(
+        np.vstack([X] * 6), np.vstack([Y] * 6)
+    )
+    assert_allclose(clf.coef_, target.coef_, rtol=0.15, atol=1e-3)
+    assert (
+        np.abs(clf.coef_).max()
+        < 0.5 * np.abs(MultiLabelLogisticClassifier(C=1.0).fit(X, Y).coef_).max()
+    )
+
+
+def test_multilabel_partial_fit_refuses_a_changed_fit_intercept(rng):
+    """Check that fit_intercept changed between partial_fit calls is refused,
+    the model unchanged (issue 14, case 8)."""
+    X, Y = _multilabel_data(rng, n=60, n_labels=2)
+    clf = MultiLabelLogisticClassifier().partial_fit(X, Y)
+    coef = clf.coef_.copy()
+    clf.set_params(fit_intercept=False)
+    with pytest.raises(ValueError, match="fit_intercept was True"):
+        clf.partial_fit(X, Y)
+    assert_array_equal(clf.coef_, coef)
+
+
+def test_multilabel_partial_fit_refuses_reordered_label_columns(rng):
+    """Check that label columns in another order (or renamed) are refused with
+    the fix, state unchanged (issue 14, case 9)."""
+    pd = pytest.importorskip("pandas")
+    X, Y = _multilabel_data(rng, n=60, n_labels=3)
+    frame = pd.DataFrame(Y, columns=["a", "b", "c"])
+    clf = MultiLabelLogisticClassifier().partial_fit(X, frame)
+    coef = clf.coef_.copy()
+    for columns in (["b", "a", "c"], ["a", "b", "z"]):
+        with pytest.raises(ValueError, match=r"y\[model.classes_\]"):
+            clf.partial_fit(X, frame.rename(columns=dict(zip("abc", columns)))[columns])
+        assert_array_equal(clf.coef_, coef)
+    clf.partial_fit(X, frame)  # the same columns are fine
+    fitted = MultiLabelLogisticClassifier().fit(X, frame)
+    with pytest.raises(ValueError, match="differ from those"):
+        fitted.partial_fit(X, frame[["c", "b", "a"]])
+
+
+def test_multilabel_per_label_settings_by_name(rng):
+    """Check C and pos_weight given as dicts or Series keyed by label names,
+    aligned by name in any order, and unknown names refused (issue 16)."""
+    pd = pytest.importorskip("pandas")
+    X, Y = _multilabel_data(rng, n=200, n_labels=3)
+    frame = pd.DataFrame(Y, columns=["a", "b", "c"])
+    by_position = MultiLabelLogisticClassifier(
+        C=[1.0, 0.1, 1.0], pos_weight=[1.0, 1.0, 50.0]
+    ).fit(X, frame)
+    by_dict = MultiLabelLogisticClassifier(C={"b": 0.1}, pos_weight={"c": 50}).fit(
+        X, frame
+    )
+    by_series = MultiLabelLogisticClassifier(
+        C=pd.Series([1.0, 1.0, 0.1], index=["c", "a", "b"]),
+        pos_weight=pd.Series([50.0, 1.0, 1.0], index=["c", "b", "a"]),
+    ).fit(X, frame)
+    for other in (by_dict, by_series):
+        assert_allclose(other.coef_, by_position.coef_)
+        assert_allclose(other.pos_weight_, [1.0, 1.0, 50.0])
+    with pytest.raises(ValueError, match=r"names labels \['z'\]"):
+        MultiLabelLogisticClassifier(pos_weight={"z": 2.0}).fit(X, frame)
+    with pytest.raises(ValueError, match=r"names labels \[0, 1, 2\]"):
+        MultiLabelLogisticClassifier(C=pd.Series([1.0, 2.0, 3.0])).fit(X, frame)
+
+
+def test_multilabel_dask_refuses_a_two_valued_continuous_target(rng):
+    """Check that a dask fit refuses a 1-D y of two non-integer values, as the
+    in-memory fit does (issue 14, case 16)."""
+    da = pytest.importorskip("dask.array")
+    X, _ = _multilabel_data(rng, n=40)
+    y = np.where(rng.random(40) < 0.5, 0.25, 0.5)
+    with pytest.raises(ValueError, match="continuous"):
+        MultiLabelLogisticClassifier().fit(X, y)
+    with pytest.raises(ValueError, match="continuous"):
+        MultiLabelLogisticClassifier().fit(
+            da.from_array(X, chunks=(10, -1)), da.from_array(y, chunks=10)
+        )

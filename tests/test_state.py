@@ -8,16 +8,14 @@ beyond round-off.
 """
 
 import pickle
-import warnings
 
 import numpy as np
 import pandas as pd
 import pytest
 import scipy.sparse as sp
-from numpy.testing import assert_allclose, assert_array_equal
+from numpy.testing import assert_array_equal
 from sklearn.linear_model import LogisticRegression
 from sklearn.utils._param_validation import InvalidParameterError
-from threadpoolctl import threadpool_limits
 
 from skbce import (
     GraphPropagator,
@@ -280,16 +278,3 @@ def test_estimators_are_deterministic(name):
     first, _ = _fitted(name)
     second, _ = _fitted(name)
     assert _state(first) == _state(second)
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_estimators_do_not_depend_on_blas_threads(name):
-    """Check that 1 and 2 BLAS threads give the same fit up to round-off."""
-    results = []
-    for threads in (1, 2):
-        with threadpool_limits(limits=threads, user_api="blas"):
-            with warnings.catch_warnings():
-                warnings.simplefilter("error", RuntimeWarning)
-                model, method = _fitted(name)
-            results.append(getattr(model, method)(FRAME))
-    assert_allclose(results[0], results[1], rtol=1e-9, atol=1e-12)

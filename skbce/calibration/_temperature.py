@@ -16,12 +16,12 @@ is convex in ``beta`` (a convex function of a linear map), with
     f''(beta) = sum_i z_i**2 * l''(y_i, beta * z_i) >= 0,
 
 from the BCE kernels of :mod:`skbce._loss._binary`. All labels are solved at once
-by a safeguarded Newton iteration on the monotone ``f'``: each label keeps a
-bracket [lo, hi] of its root, and a Newton step leaving it is replaced by the
-geometric midpoint of the bracket. The optimum over the allowed temperatures is
-attained at a bound when ``f'`` has no root inside (scores that separate the
-classes push T to its lower bound, scores unrelated to the labels to its upper
-bound).
+by the Newton driver shared by every linear model
+(:class:`~skbce.linear_model._linear_loss.PerLabelScaleLoss` with
+:class:`~skbce.linear_model._newton_solver.NewtonCholeskySolver`). The optimum
+over the allowed temperatures is attained at a bound when ``f'`` has no root
+inside, which its sign at the bounds tells (scores that separate the classes
+push T to its lower bound, scores unrelated to the labels to its upper bound).
 """
 
 import warnings
@@ -44,6 +44,8 @@ from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import column_or_1d, validate_data
 
 from .._loss import _binary
+from ..linear_model._linear_loss import PerLabelScaleLoss
+from ..linear_model._newton_solver import NewtonCholeskySolver
 from ..utils._sklearn_compat import (
     HasMethods,
     StrOptions,
@@ -76,58 +78,37 @@ def _fit_temperature(logits, y, *, shared=False, bounds=(1e-2, 1e2), max_iter=10
     -------
     temperature : ndarray of shape (n_labels,) or (1,) when ``shared``
     n_iter : int
+
+    Notes
+    -----
+    The loss is convex in ``beta = 1 / T`` (the logits are scaled linearly):
+    a positive slope at the lowest allowed beta puts the optimum at that bound,
+    a negative one at the highest beta at the other; the others are found by
+    Newton's method (:class:`PerLabelScaleLoss` with the shared driver).
     """
-
-    n_samples, n_labels = logits.shape
-    # Row blocks of about 2**16 elements keep the kernel's temporaries in cache.
-    block_rows = max(1, 2**16 // n_labels)
-    blocks = [slice(i, i + block_rows) for i in range(0, n_samples, block_rows)]
-
-    squares = logits**2
-
-    def derivatives(beta):
-        """f'(beta) and f''(beta) of each column (or of their sum, when shared)."""
-        first, second = np.zeros(n_labels), np.zeros(n_labels)
-        for rows in blocks:
-            z = logits[rows]
-            gradient, hessian = _binary.gradient_hessian(y[rows], z * beta)
-            first += np.einsum("ij,ij->j", gradient, z)
-            second += np.einsum("ij,ij->j", hessian, squares[rows])
-        if shared:
-            return first.sum(keepdims=True), second.sum(keepdims=True)
-        return first, second
-
-    n_params = 1 if shared else logits.shape[1]
-    low = np.full(n_params, 1 / bounds[1])
-    high = np.full(n_params, 1 / bounds[0])
-    # f' is non-decreasing: a positive slope at the lowest beta (highest T) puts
-    # the optimum there, a negative one at the highest beta at the other bound.
-    at_low = derivatives(low)[0] > 0
-    at_high = derivatives(high)[0] < 0
-    beta = np.clip(1.0, low, high)
+    if shared:
+        logits, y = logits.reshape(-1, 1), y.reshape(-1, 1)
+    n_samples, n_params = logits.shape
+    objective = PerLabelScaleLoss(logits, y, np.full(n_samples, 1 / n_samples))
+    low, high = 1 / bounds[1], 1 / bounds[0]
+    at_low = objective.point(np.full((n_params, 1), low), 1).gradient[:, 0] > 0
+    at_high = objective.point(np.full((n_params, 1), high), 1).gradient[:, 0] < 0
+    beta = np.where(at_low, low, np.where(at_high, high, 1.0))
     n_iter = 0
-    converged = at_low | at_high
-    while not converged.all():
-        if n_iter == max_iter:
+    inside = ~(at_low | at_high)
+    if inside.any():
+        keep = objective.restrict(None, inside)[0] if not inside.all() else objective
+        result = NewtonCholeskySolver(tol=1e-12, max_iter=max_iter).solve(
+            keep, np.clip(1.0, low, high) * np.ones((int(inside.sum()), 1))
+        )
+        if not result.converged.all():
             warnings.warn(
                 f"The temperature solve did not converge in {max_iter} iterations.",
                 ConvergenceWarning,
                 stacklevel=3,
             )
-            break
-        n_iter += 1
-        first, second = derivatives(beta)
-        low = np.where(first < 0, beta, low)
-        high = np.where(first > 0, beta, high)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            newton = beta - first / second
-        outside = ~((newton >= low) & (newton <= high))
-        new_beta = np.where(outside, np.sqrt(low * high), newton)
-        new_beta = np.where(first == 0, beta, new_beta)
-        step = np.abs(new_beta - beta)
-        beta = np.where(converged, beta, new_beta)
-        converged |= (step <= 1e-13 * beta) | (high - low <= 1e-13 * beta)
-    beta = np.where(at_low, 1 / bounds[1], np.where(at_high, 1 / bounds[0], beta))
+        beta[inside] = np.clip(result.coef[:, 0], low, high)
+        n_iter = int(result.n_iter.max())
     return 1 / beta, n_iter
 
 

@@ -8,9 +8,10 @@ The hurdle log-likelihood of one observation with success probability
 
 The two parts share no parameter, so they are fitted separately and exactly: the
 binary part on every row (target ``y > 0``), the count part on the positive rows.
-The built-in parts are linear models fitted by :func:`~._newton.newton_solve` over
-the data pass of :mod:`._newton`; either part can instead be any scikit-learn
-classifier (with ``predict_proba``) or regressor.
+The built-in parts are linear models (:class:`~._linear_loss.LinearModelLoss` of
+a loss of :mod:`skbce._loss.loss`) fitted by the Newton driver of
+:mod:`._newton_solver`; either part can instead be any scikit-learn classifier
+(with ``predict_proba``) or regressor.
 """
 
 import functools
@@ -31,16 +32,14 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from .._loss import _count
 from .._loss._link import BINARY_LINKS
+from .._loss.loss import COUNT_LOSSES, BinaryLoss
 from ..utils._dask import (
     any_dask,
     check_dask_rows,
     check_dask_X,
-    dask_map,
     is_dask_collection,
     map_rows,
-    persist_blocks,
 )
 from ..utils._sklearn_compat import (
     HasMethods,
@@ -50,67 +49,9 @@ from ..utils._sklearn_compat import (
     _fit_context,
 )
 from ..utils._validation import AtomicSetParamsMixin, restored_on_error
-from ._newton import LinearModelObjective, _serial_map, newton_solve
-
-# ---------------------------------------------------------------------------
-# Per-row families of the built-in parts (loss = negative log-likelihood)
-# ---------------------------------------------------------------------------
-
-
-class _BinaryFamily:
-    """The zero part: a 0/1 target (y > 0) with a logit, probit or cloglog link."""
-
-    n_extra = 0
-
-    def __init__(self, link):
-        self.link = link
-
-    def derivatives(self, y, raw, extra, order):
-        result = self.link.derivatives(y, raw, order)
-        if order == 0:
-            return result
-        return result[0], (result[1],), (result[2],)
-
-
-class _ZTPoissonFamily:
-    """The count part: zero-truncated Poisson with log link."""
-
-    n_extra = 0
-    prepare_target = staticmethod(_count.count_target)
-
-    def derivatives(self, y, raw, extra, order):
-        if order == 0:
-            return -_count.ztpoisson_loglik(y, raw)
-        loglik, d1, d2 = _count.ztpoisson_derivatives(y, raw)
-        return -loglik, (-d1,), (-d2,)
-
-    def loglik(self, y, raw, extra):
-        return _count.ztpoisson_loglik(y, raw)
-
-    def truncated_mean(self, raw, extra):
-        return _count.ztpoisson_mean(raw)
-
-
-class _ZTNegBinFamily:
-    """The count part: zero-truncated NB2, extra parameter log(theta)."""
-
-    n_extra = 1
-    prepare_target = staticmethod(_count.count_target)
-
-    def derivatives(self, y, raw, extra, order):
-        if order == 0:
-            return -_count.ztnb_loglik(y, raw, extra[0])
-        loglik, d1, d2 = _count.ztnb_derivatives(y, raw, extra[0])
-        return -loglik, tuple(-d for d in d1), tuple(-d for d in d2)
-
-    def loglik(self, y, raw, extra):
-        return _count.ztnb_loglik(y, raw, extra[0])
-
-    def truncated_mean(self, raw, extra):
-        return _count.ztnb_mean(raw, extra[0])
-
-
-_COUNT_FAMILIES = {"poisson": _ZTPoissonFamily(), "negbin": _ZTNegBinFamily()}
+from ._linear_loss import LinearModelLoss
+from ._newton_solver import NewtonCholeskySolver
+from ._row_passes import InMemoryRowPass, dask_row_pass
 
 
 def _check_numeric_target(y):
@@ -270,7 +211,7 @@ class _TargetStats:
 
     @classmethod
     def of_block(cls, block):
-        _, y, sample_weight, _ = block
+        y, sample_weight = block["y"], block["w"]
         present = sample_weight > 0
         positive = y > 0
         return cls(
@@ -297,27 +238,33 @@ class _TargetStats:
         )
 
 
-def _zero_part_block(columns, block):
+def _block(X, y, sample_weight, offset):
+    """A block of rows of the model (see :mod:`._row_kernels`)."""
+    return {"X": X, "y": y, "w": sample_weight, "offset": offset}
+
+
+def _zero_part_block(block, columns):
     """The binary part's block: its columns, target ``y > 0``, no offset."""
-    X, y, sample_weight, _ = block
-    return X[:, columns], (y > 0).astype(np.float64), sample_weight, None
-
-
-def _count_part_block(columns, block):
-    """The count part's block: its columns of the rows with y > 0 (and weight)."""
-    X, y, sample_weight, offset = block
-    rows = (y > 0) & (sample_weight > 0)
-    return (
-        X[rows][:, columns],
-        y[rows],
-        sample_weight[rows],
-        None if offset is None else offset[rows],
+    return _block(
+        block["X"][:, columns], (block["y"] > 0).astype(np.float64), block["w"], None
     )
 
 
-def _class_score_extremes(coef, intercept, block):
+def _count_part_block(block, columns):
+    """The count part's block: its columns of the rows with y > 0 (and weight)."""
+    offset = block["offset"]
+    rows = (block["y"] > 0) & (block["w"] > 0)
+    return _block(
+        block["X"][rows][:, columns],
+        block["y"][rows],
+        block["w"][rows],
+        None if offset is None else offset[rows, None],
+    )
+
+
+def _class_score_extremes(block, coef, intercept):
     """``(lowest score of a positive count, highest score of a zero)`` of a block."""
-    X, crossed, sample_weight, _ = block
+    X, crossed, sample_weight = block["X"], block["y"], block["w"]
     raw = X @ coef + intercept
     present = sample_weight > 0
     return (
@@ -328,20 +275,20 @@ def _class_score_extremes(coef, intercept, block):
 
 def _count_exposure_sums(block):
     """``[sum w * y, sum w * exposure]`` of a count-part block."""
-    _, y, sample_weight, offset = block
-    exposure = np.ones_like(y) if offset is None else np.exp(offset)
+    y, sample_weight, offset = block["y"], block["w"], block["offset"]
+    exposure = np.ones_like(y) if offset is None else np.exp(offset[:, 0])
     return np.array([sample_weight @ y, sample_weight @ exposure])
 
 
-def _poisson_moment_sums(params, fit_intercept, block):
+def _poisson_moment_sums(block, params, fit_intercept):
     """``[sum w ((y - mu)**2 - mu), sum w mu**2]`` at Poisson ``params``."""
-    X, y, sample_weight, offset = block
+    X, y, sample_weight, offset = block["X"], block["y"], block["w"], block["offset"]
     n_features = X.shape[1]
     raw = X @ params[:n_features]
     if fit_intercept:
         raw = raw + params[n_features]
     if offset is not None:
-        raw = raw + offset
+        raw = raw + offset[:, 0]
     mu = np.exp(raw)
     return np.array([sample_weight @ ((y - mu) ** 2 - mu), sample_weight @ mu**2])
 
@@ -503,7 +450,7 @@ class HurdleRegressor(AtomicSetParamsMixin, RegressorMixin, BaseEstimator):
             HasMethods(["fit", "predict_proba"]),
         ],
         "count_model": [
-            StrOptions(set(_COUNT_FAMILIES)),
+            StrOptions(set(COUNT_LOSSES)),
             HasMethods(["fit", "predict"]),
         ],
         "zero_features": ["array-like", None],
@@ -575,7 +522,7 @@ class HurdleRegressor(AtomicSetParamsMixin, RegressorMixin, BaseEstimator):
     def _fit(self, X, y, sample_weight, offset):
         user_weights = sample_weight is not None
         if any_dask(X, y, sample_weight, offset):
-            blocks, map_blocks = self._validate_dask_fit(X, y, sample_weight, offset)
+            rows = self._validate_dask_fit(X, y, sample_weight, offset)
         else:
             _check_numeric_target(y)
             X, y = validate_data(self, X, y, dtype=np.float64, y_numeric=True)
@@ -583,8 +530,8 @@ class HurdleRegressor(AtomicSetParamsMixin, RegressorMixin, BaseEstimator):
                 sample_weight, X, dtype=np.float64, ensure_non_negative=True
             )
             offset = self._check_offset(offset, X.shape[0])
-            blocks, map_blocks = [(X, y, sample_weight, offset)], _serial_map
-        stats = _TargetStats.reduce(map_blocks(_TargetStats.of_block, blocks))
+            rows = InMemoryRowPass(_block(X, y, sample_weight, offset))
+        stats = _TargetStats.reduce(rows.gather(_TargetStats.of_block))
         if stats.min_weight < 0:
             raise ValueError(
                 "Negative values in sample_weight are not allowed; weights are "
@@ -606,14 +553,9 @@ class HurdleRegressor(AtomicSetParamsMixin, RegressorMixin, BaseEstimator):
         has_zeros = stats.n_zero > 0
 
         if isinstance(self.zero_model, str) or not has_zeros:
-            zero_blocks = map_blocks(
-                functools.partial(_zero_part_block, zero_idx), blocks, gather=False
-            )
-            zero = self._fit_zero_part(
-                zero_blocks, map_blocks, len(zero_idx), stats, has_zeros
-            )
+            zero_rows = rows.derive(_zero_part_block, columns=zero_idx)
+            zero = self._fit_zero_part(zero_rows, len(zero_idx), stats, has_zeros)
         else:  # a custom classifier, in memory only
-            X, y, sample_weight, _ = blocks[0]
             zero = self._fit_custom_part(
                 self.zero_model,
                 "zero_model",
@@ -623,12 +565,9 @@ class HurdleRegressor(AtomicSetParamsMixin, RegressorMixin, BaseEstimator):
                 user_weights,
             )
         if isinstance(self.count_model, str):
-            count_blocks = map_blocks(
-                functools.partial(_count_part_block, count_idx), blocks, gather=False
-            )
-            count = self._fit_count_part(count_blocks, map_blocks, len(count_idx))
+            count_rows = rows.derive(_count_part_block, columns=count_idx)
+            count = self._fit_count_part(count_rows, len(count_idx))
         else:
-            X, y, sample_weight, _ = blocks[0]
             positive = (y > 0) & (sample_weight > 0)
             count = self._fit_custom_part(
                 self.count_model,
@@ -670,7 +609,6 @@ class HurdleRegressor(AtomicSetParamsMixin, RegressorMixin, BaseEstimator):
         self._n_obs = stats.weight_sum
         zero_loglik = zero.get("loglik")
         if zero_loglik is None:  # a custom classifier: from its probabilities
-            X, y, sample_weight, _ = blocks[0]
             zero_loglik = self._zero_loglik(X, y, sample_weight)
         self.loglik_ = float(zero_loglik + count.get("loglik", np.nan))
         return self
@@ -680,7 +618,7 @@ class HurdleRegressor(AtomicSetParamsMixin, RegressorMixin, BaseEstimator):
         if not (isinstance(self.zero_model, str) and isinstance(self.count_model, str)):
             raise ValueError(
                 "Dask inputs are fitted by the built-in parts only (zero_model in "
-                f"{sorted(BINARY_LINKS)}, count_model in {sorted(_COUNT_FAMILIES)}); "
+                f"{sorted(BINARY_LINKS)}, count_model in {sorted(COUNT_LOSSES)}); "
                 "a custom scikit-learn part needs in-memory X. Call .compute() "
                 "first, or use the built-in parts."
             )
@@ -692,10 +630,14 @@ class HurdleRegressor(AtomicSetParamsMixin, RegressorMixin, BaseEstimator):
             sample_weight = check_dask_rows(sample_weight, X, "sample_weight")
         if offset is not None:
             offset = check_dask_rows(offset, X, "offset")
-        blocks = persist_blocks(
-            X, y, sample_weight, offset, names=("X", "y", "sample_weight", "offset")
+        return dask_row_pass(
+            _block,
+            X,
+            y,
+            sample_weight,
+            offset,
+            names=("X", "y", "sample_weight", "offset"),
         )
-        return blocks, dask_map
 
     def _check_offset(self, offset, n_samples):
         if offset is None:
@@ -789,34 +731,40 @@ class HurdleRegressor(AtomicSetParamsMixin, RegressorMixin, BaseEstimator):
             f"Select at least one column in {param} or set fit_intercept=True."
         )
 
-    def _newton(self, family, blocks, map_blocks, n_features, x0, *, name, tol=None):
+    def _newton(self, loss, rows, n_features, x0, *, name, tol=None):
         """Fit one built-in part by Newton's method; return its fitted values."""
-        objective = LinearModelObjective(
-            family,
-            blocks,
-            n_features=n_features,
-            fit_intercept=self.fit_intercept,
-            alpha=self.alpha,
-            map_blocks=map_blocks,
+        objective = LinearModelLoss(
+            rows, loss, [(None, self.fit_intercept)], n_features, self.alpha
         )
-        result = newton_solve(
-            objective, x0, tol=tol or self.tol, max_iter=self.max_iter, name=name
+        tol = tol or self.tol
+        result = NewtonCholeskySolver(tol=tol, max_iter=self.max_iter).solve(
+            objective, x0[None]
         )
-        coef = result.x[:n_features]
+        if not result.converged[0]:
+            warnings.warn(
+                f"{name} did not converge within max_iter={self.max_iter} Newton "
+                f"steps (tol={tol:g}, on the Newton decrement). Increase max_iter, "
+                "loosen tol, scale the features or add an L2 penalty (alpha).",
+                ConvergenceWarning,
+                stacklevel=4,
+            )
+        params = result.coef[0]
+        coef = params[:n_features]
         weight_sum = objective.weight_sum
-        hessian = result.hessian * weight_sum
+        hessian = result.hessian[0] * weight_sum
         try:
             cov = np.linalg.inv(hessian)
         except np.linalg.LinAlgError:
             cov = np.full_like(hessian, np.nan)
         return {
             "coef": coef.copy(),
-            "intercept": float(result.x[n_features]) if self.fit_intercept else 0.0,
-            "params": result.x,
+            "intercept": float(params[n_features]) if self.fit_intercept else 0.0,
+            "params": params,
             "cov": cov,
-            "n_iter": result.n_iter,
+            "n_iter": int(result.n_iter[0]),
             # The objective is the mean loss plus the penalty: undo both.
-            "loglik": -(result.fun - 0.5 * self.alpha * (coef @ coef)) * weight_sum,
+            "loglik": -(result.value[0] - 0.5 * self.alpha * (coef @ coef))
+            * weight_sum,
         }
 
     @staticmethod
@@ -839,7 +787,7 @@ class HurdleRegressor(AtomicSetParamsMixin, RegressorMixin, BaseEstimator):
         estimator.fit(X, y, **kwargs)
         return {"estimator": estimator}
 
-    def _fit_zero_part(self, blocks, map_blocks, n_features, stats, has_zeros):
+    def _fit_zero_part(self, rows, n_features, stats, has_zeros):
         if not has_zeros:
             warnings.warn(
                 "y has no zeros (among rows with positive sample weight): the zero "
@@ -857,27 +805,22 @@ class HurdleRegressor(AtomicSetParamsMixin, RegressorMixin, BaseEstimator):
         if self.fit_intercept:
             x0[-1] = link.link(stats.positive_weight / stats.weight_sum)
         part = self._newton(
-            _BinaryFamily(link), blocks, map_blocks, n_features, x0, name="zero part"
+            BinaryLoss(self.zero_model), rows, n_features, x0, name="zero part"
         )
         if self.alpha == 0:
-            self._warn_if_separated(blocks, map_blocks, part)
+            self._warn_if_separated(rows, part)
         return part
 
     @staticmethod
-    def _warn_if_separated(blocks, map_blocks, part):
+    def _warn_if_separated(rows, part):
         """Warn when the fitted zero part separates zeros from positive counts.
 
         Without a penalty the maximum likelihood coefficients of separable
         classes are infinite: the fitted ones only say where Newton's method
         stopped, and P(y = 0) is 0 or 1 at the training rows.
         """
-        extremes = list(
-            map_blocks(
-                functools.partial(
-                    _class_score_extremes, part["coef"], part["intercept"]
-                ),
-                blocks,
-            )
+        extremes = rows.gather(
+            _class_score_extremes, coef=part["coef"], intercept=part["intercept"]
         )
         lowest_positive = min(low for low, _ in extremes)
         highest_zero = max(high for _, high in extremes)
@@ -893,47 +836,37 @@ class HurdleRegressor(AtomicSetParamsMixin, RegressorMixin, BaseEstimator):
                 stacklevel=5,
             )
 
-    def _fit_count_part(self, blocks, map_blocks, n_features):
+    def _fit_count_part(self, rows, n_features):
         x0 = np.zeros(n_features + int(self.fit_intercept))
         if self.fit_intercept:
             # The null model: log of the mean count per unit of exposure.
-            total, exposure = sum(map_blocks(_count_exposure_sums, blocks))
+            total, exposure = rows.reduce(_count_exposure_sums)
             x0[-1] = np.log(total / exposure)
         if self.count_model == "poisson":
             return self._newton(
-                _COUNT_FAMILIES["poisson"],
-                blocks,
-                map_blocks,
-                n_features,
-                x0,
-                name="count part",
+                COUNT_LOSSES["poisson"](), rows, n_features, x0, name="count part"
             )
         # Negative binomial: start from a rough zero-truncated Poisson fit and a
         # moment estimate of theta (ignoring the truncation).
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
             start = self._newton(
-                _COUNT_FAMILIES["poisson"],
-                blocks,
-                map_blocks,
+                COUNT_LOSSES["poisson"](),
+                rows,
                 n_features,
                 x0,
                 name="count part (Poisson start)",
                 tol=max(self.tol, 1e-4),
             )
-        moments = functools.partial(
-            _poisson_moment_sums, start["params"], self.fit_intercept
+        excess, mu_squares = rows.reduce(
+            _poisson_moment_sums,
+            params=start["params"],
+            fit_intercept=self.fit_intercept,
         )
-        excess, mu_squares = sum(map_blocks(moments, blocks))
         theta0 = mu_squares / excess if excess > 0 else 1e3
         x0 = np.append(start["params"], np.log(np.clip(theta0, 1e-2, 1e3)))
         part = self._newton(
-            _COUNT_FAMILIES["negbin"],
-            blocks,
-            map_blocks,
-            n_features,
-            x0,
-            name="count part",
+            COUNT_LOSSES["negbin"](), rows, n_features, x0, name="count part"
         )
         part["n_iter"] += start["n_iter"]
         part["theta"] = float(np.exp(part["params"][-1]))
@@ -996,8 +929,8 @@ class HurdleRegressor(AtomicSetParamsMixin, RegressorMixin, BaseEstimator):
     def _truncated_mean(self, X, offset):
         if self.count_model_ is not None:
             return np.asarray(self.count_model_.predict(X[:, self._count_idx]), float)
-        family = _COUNT_FAMILIES[self._count["name"]]
-        return family.truncated_mean(self._count_raw(X, offset), self._extra())
+        loss = COUNT_LOSSES[self._count["name"]]()
+        return loss.truncated_mean(self._count_raw(X, offset), self._extra())
 
     def _extra(self):
         return np.log([self.theta_]) if self.theta_ is not None else np.empty(0)
@@ -1102,8 +1035,8 @@ class HurdleRegressor(AtomicSetParamsMixin, RegressorMixin, BaseEstimator):
         log_p_zero, log_p_positive = self._zero_log_proba(X)
         counts = np.arange(1, max_count + 1, dtype=np.float64)
         raw = self._count_raw(X, offset)[:, None]
-        family = _COUNT_FAMILIES[self._count["name"]]
-        log_trunc = family.loglik(counts[None, :], raw, self._extra())
+        loss = COUNT_LOSSES[self._count["name"]]()
+        log_trunc = loss.loglik(counts[None, :], raw, self._extra())
         pmf = np.empty((X.shape[0], max_count + 1))
         pmf[:, 0] = np.exp(log_p_zero)
         pmf[:, 1:] = np.exp(log_p_positive[:, None] + log_trunc)

@@ -1,6 +1,5 @@
 """MultiLabelLogisticClassifier: one sigmoid per label, all labels solved together."""
 
-import copy
 import functools
 import warnings
 from numbers import Integral, Real
@@ -21,6 +20,7 @@ from ..utils._dask import (
     map_rows,
     materialize,
 )
+from ..utils._parallel import effective_n_threads, thread_map
 from ..utils._sklearn_compat import (
     Interval,
     StrOptions,
@@ -32,21 +32,10 @@ from ..utils._validation import (
     check_no_label_sets,
     restored_on_error,
 )
-from ._linear_loss import (
-    InMemoryRowPass,
-    MultiLabelLinearLoss,
-    label_groups,
-    map_threads,
-)
-from ._linear_loss_dask import DaskRowPass
-from ._multilabel_solver import (
-    DiagonalPreconditioner,
-    GramPreconditioner,
-    OnlineNewton,
-    lbfgs_joint,
-    newton_cg_lockstep,
-    subsample_start,
-)
+from ._linear_loss import MultiLabelLinearLoss, OnlineBatchLoss
+from ._newton_solver import LBFGSSolver, NewtonCGSolver, NewtonCholeskySolver
+from ._row_kernels import multilabel_block
+from ._row_passes import dask_row_pass
 
 _FLOAT_DTYPES = [np.float64, np.float32]
 
@@ -111,24 +100,31 @@ class MultiLabelLogisticClassifier(
 
     Parameters
     ----------
-    C : float or array-like of shape (n_labels,), default=1.0
-        Inverse L2 penalty strength, one for all labels or one per label.
+    C : float, array-like of shape (n_labels,) or dict, default=1.0
+        Inverse L2 penalty strength, one for all labels or one per label: in
+        the order of the labels, or a dict (or pandas Series) mapping label
+        names (``classes_``) to values, aligned by name; labels it does not
+        name get 1.0.
 
     fit_intercept : bool, default=True
         Whether to fit an (unpenalised) intercept per label.
 
-    pos_weight : float, array-like of shape (n_labels,) or "balanced", default=None
+    pos_weight : float, array-like of shape (n_labels,), dict or "balanced", \
+            default=None
         Weight (> 0) of the positive term of the BCE, one for all labels or
-        one per label. "balanced" uses, per label, the ratio of the weighted
-        number of negatives to positives in the training data. None means 1.
+        one per label (in label order, or a dict / pandas Series keyed by label
+        names, aligned by name; labels it does not name get 1). "balanced"
+        uses, per label, the ratio of the weighted number of negatives to
+        positives in the training data. None means 1.
 
     label_smoothing : float in [0, 1), default=0.0
         Targets are moved towards 1/2: :math:`y (1 - \varepsilon) + \varepsilon/2`.
 
     solver : {"auto", "newton-cg", "lbfgs"}, default="auto"
-        "newton-cg": per-label truncated Newton in lockstep (see the User
-        Guide); labels it cannot finish are handed to L-BFGS. "lbfgs": scipy's
-        L-BFGS-B on all coefficients at once. "auto" is "newton-cg".
+        "newton-cg": per-label trust-region Newton with conjugate gradients
+        (LIBLINEAR's method), all labels in lockstep (see the User Guide).
+        "lbfgs": per-label limited-memory BFGS, all labels in lockstep. "auto"
+        is "newton-cg".
 
     tol : float, default=1e-4
         A label has converged when every entry of the gradient of its objective,
@@ -141,6 +137,15 @@ class MultiLabelLogisticClassifier(
     warm_start : bool, default=False
         Start ``fit`` from the coefficients of the previous fit when the shapes
         agree.
+
+    n_jobs : int, default=None
+        Number of threads solving groups of labels in parallel (each thread
+        solves its labels over the shared ``X``). None takes what the context
+        allows: one thread inside a joblib worker (e.g. under
+        ``GridSearchCV(n_jobs=2)``), the ``n_jobs`` of an enclosing
+        ``joblib.parallel_config``, else one thread per CPU within
+        threadpoolctl's limit (``threadpool_limits(1)``: no thread is started).
+        -1 means one thread per CPU. The solution does not depend on it.
 
     verbose : int, default=0
         Print the solver's progress when positive.
@@ -205,11 +210,12 @@ class MultiLabelLogisticClassifier(
     """
 
     _parameter_constraints = {
-        "C": [Interval(Real, 0, None, closed="neither"), "array-like"],
+        "C": [Interval(Real, 0, None, closed="neither"), "array-like", dict],
         "fit_intercept": ["boolean"],
         "pos_weight": [
             Interval(Real, 0, None, closed="neither"),
             "array-like",
+            dict,
             StrOptions({"balanced"}),
             None,
         ],
@@ -218,6 +224,7 @@ class MultiLabelLogisticClassifier(
         "tol": [Interval(Real, 0, None, closed="left")],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
         "warm_start": ["boolean"],
+        "n_jobs": [None, Integral],
         "verbose": ["verbose"],
     }
 
@@ -232,6 +239,7 @@ class MultiLabelLogisticClassifier(
         tol=1e-4,
         max_iter=100,
         warm_start=False,
+        n_jobs=None,
         verbose=0,
     ):
         self.C = C
@@ -242,6 +250,7 @@ class MultiLabelLogisticClassifier(
         self.tol = tol
         self.max_iter = max_iter
         self.warm_start = warm_start
+        self.n_jobs = n_jobs
         self.verbose = verbose
 
     # ------------------------------------------------------------------
@@ -328,6 +337,11 @@ class MultiLabelLogisticClassifier(
             classes, present, min_weight = dask.compute(
                 da.unique(y), da.unique(y[sample_weight > 0]), sample_weight.min()
             )
+            if classes.dtype.kind == "f" and (classes != np.round(classes)).any():
+                raise ValueError(
+                    "Unknown label type: continuous. y must hold two classes "
+                    "(binary) or be a 2-D 0/1 indicator matrix (multi-label)."
+                )
             if classes.size > 2:
                 raise ValueError(
                     "Only binary classification is supported. The type of the "
@@ -355,31 +369,58 @@ class MultiLabelLogisticClassifier(
             raise ValueError("Negative values in sample_weight are not allowed.")
         return X, Y, sample_weight, classes
 
-    def _check_hyperparameters(self, n_labels, dtype):
-        """Per-label C as an array (L,), validated against the number of labels."""
-        C = np.asarray(self.C, dtype=np.float64)
-        if C.ndim > 1 or (C.ndim == 1 and C.shape[0] != n_labels):
+    def _per_label(self, name, value, labels, default):
+        """A per-label setting as an array (L,): a scalar, an array in label
+        order, or a dict / pandas Series keyed by label names (aligned by name;
+        labels it does not name get ``default``)."""
+        if (
+            isinstance(value, dict)
+            or hasattr(value, "index")
+            and hasattr(value, "to_dict")
+        ):
+            mapping = dict(value) if isinstance(value, dict) else value.to_dict()
+            position = {label: i for i, label in enumerate(labels)}
+            unknown = [key for key in mapping if key not in position]
+            if unknown:
+                raise ValueError(
+                    f"{name} names labels {unknown} that are not among the labels "
+                    f"{list(labels)}. Key a dict or Series by label names (the "
+                    "columns of a DataFrame y), or pass one value per label in "
+                    "their order."
+                )
+            array = np.full(len(labels), default, dtype=np.float64)
+            for key, item in mapping.items():
+                array[position[key]] = item
+            return array
+        array = np.asarray(value, dtype=np.float64)
+        if array.ndim > 1 or (array.ndim == 1 and array.shape[0] != len(labels)):
             raise ValueError(
-                f"C must be a positive float or hold one value per label "
-                f"({n_labels}); got shape {C.shape}."
+                f"{name} must be a positive float, hold one value per label "
+                f"({len(labels)}), or map label names to values; got shape "
+                f"{array.shape}."
             )
+        return np.broadcast_to(array, (len(labels),))
+
+    def _check_hyperparameters(self, labels, dtype):
+        """Per-label C and pos_weight as arrays (L,) for the label names
+        ``labels``."""
+        C = self._per_label("C", self.C, labels, 1.0)
         if not np.all(np.isfinite(C)) or (C <= 0).any():
             raise ValueError("C must be positive and finite.")
-        C = np.broadcast_to(C, (n_labels,))
         pos_weight = self.pos_weight
         if pos_weight is None or isinstance(pos_weight, str):
             return C, pos_weight
-        pos_weight = np.asarray(pos_weight, dtype=np.float64)
-        if pos_weight.ndim > 1 or (
-            pos_weight.ndim == 1 and pos_weight.shape[0] != n_labels
-        ):
-            raise ValueError(
-                f"pos_weight must be a positive float, 'balanced' or hold one "
-                f"value per label ({n_labels}); got shape {pos_weight.shape}."
-            )
+        pos_weight = self._per_label("pos_weight", pos_weight, labels, 1.0)
         if not np.all(np.isfinite(pos_weight)) or (pos_weight <= 0).any():
             raise ValueError("pos_weight must be positive and finite.")
-        return C, np.broadcast_to(pos_weight, (n_labels,)).astype(dtype)
+        return C, pos_weight.astype(dtype)
+
+    @staticmethod
+    def _labels_of(classes, n_labels):
+        """The names of the labels: ``classes`` (multi-label), or the positive
+        class of a binary target."""
+        classes = np.asarray(classes)
+        return classes[1:] if n_labels == 1 and classes.size == 2 else classes
 
     def _encode_binary(self, y, classes):
         """0/1 column of the positive class ``classes[1]``."""
@@ -422,19 +463,42 @@ class MultiLabelLogisticClassifier(
         else:
             X, Y, sample_weight, classes = self._validate_fit(X, y, sample_weight)
         n_labels = Y.shape[1]
-        C, pos_weight = self._check_hyperparameters(n_labels, X.dtype)
+        C, pos_weight = self._check_hyperparameters(
+            self._labels_of(classes, n_labels), X.dtype
+        )
         Y_target = Y
         if self.label_smoothing:
             Y_target = Y * (1 - self.label_smoothing) + self.label_smoothing / 2
         # In memory these are NumPy results; on dask one pass computes them.
-        sums = [sample_weight.sum(), sample_weight @ Y]
+        # A label is constant when all rows of positive weight agree: decided by
+        # counting rows, not by comparing weighted sums (which round).
+        present = sample_weight > 0
+        sums = [
+            sample_weight.sum(),
+            sample_weight @ Y,
+            present.sum(),
+            present.astype(np.float64) @ Y,
+            abs(X.data if sparse.issparse(X) else X).max(initial=0)
+            if not is_dask_collection(X)
+            else abs(X).max(),
+        ]
         if Y_target is not Y:
             sums.append(sample_weight @ Y_target)
-        total_weight, positive, *target_sums = materialize(*sums)
+        total_weight, positive, n_present, n_on, largest, *target_sums = materialize(
+            *sums
+        )
+        # The Hessian products sum squares of X over the rows: refuse data
+        # whose squares overflow rather than return NaN coefficients.
+        if largest > np.sqrt(np.finfo(X.dtype).max / max(X.shape[0], 1)):
+            raise ValueError(
+                f"X holds values of magnitude up to {largest:.3g}, whose squares "
+                f"summed over {X.shape[0]} rows overflow {X.dtype}. Scale the "
+                "features first (e.g. with StandardScaler or MaxAbsScaler)."
+            )
         target_sums = target_sums[0] if target_sums else positive
         if total_weight <= 0:
             raise ValueError("sample_weight sums to zero: nothing to fit.")
-        constant = (positive <= 0) | (positive >= total_weight)
+        constant = (n_on == 0) | (n_on == n_present)
         if isinstance(pos_weight, str):
             with np.errstate(divide="ignore", invalid="ignore"):
                 pos_weight = np.where(
@@ -483,7 +547,13 @@ class MultiLabelLogisticClassifier(
                 None if pos_weight is None else pos_weight[solve],
                 1 / (C[solve] * total_weight),
                 coef[solve],
-                warm=previous is not None,
+            )
+        if not np.isfinite(coef).all():
+            raise ValueError(
+                "The fit overflowed: coefficients of labels "
+                f"{self._label_names(np.flatnonzero(~np.isfinite(coef).all(axis=1)))} "
+                "are not finite. Scale the features (e.g. StandardScaler) or "
+                "decrease C."
             )
         if not converged.all():
             warnings.warn(
@@ -499,142 +569,83 @@ class MultiLabelLogisticClassifier(
         self.pos_weight_ = pw.astype(X.dtype)
         self.n_samples_seen_ = float(total_weight)
         self._online = None
+        self._online_prior = np.repeat(
+            (1 / C)[:, None], n_features + self.fit_intercept, axis=1
+        )
+        if self.fit_intercept:
+            self._online_prior[:, -1] = 0
+        self._online_fit_intercept = self.fit_intercept
+        names = None if self._binary else getattr(y, "columns", None)
+        self._y_names = None if names is None else np.asarray(names)
         return self
 
-    def _solve_labels(self, X, Y, sample_weight, pos_weight, l2, coef, warm):
+    def _solve_labels(self, X, Y, sample_weight, pos_weight, l2, coef):
         """Solve the labels (columns of Y) from ``coef``; return coef, iterations
         and convergence per label.
 
-        In memory, many labels are solved in groups, each on its own thread
-        (:func:`label_groups`), over row passes that share X (and its float32
-        copy); few labels are solved together, their passes threaded over
-        blocks of rows. The preconditioner's matrix depends on X only: it is
-        computed once for all groups.
+        In memory, with several threads (``n_jobs``), the labels are split into
+        interleaved groups, one per thread, each solved by its own solver over
+        the shared X: the labels are independent problems, so a group's
+        solution does not depend on the others (nor on the number of groups).
         """
-        hessian_dtype = self._hessian_dtype(X, Y.shape[1])
-        groups = (
-            [np.arange(Y.shape[1])]
-            if is_dask_collection(X)
-            else label_groups(X.shape[0], Y.shape[1])
-        )
-        data = self._row_passes(X, Y, sample_weight, pos_weight, groups, hessian_dtype)
-        preconditioner = (
-            None
-            if self.solver == "lbfgs"
-            else self._preconditioner(data[0], coef.shape[1])
-        )
-
-        def solve(group):
-            labels, group_data = group
-            objective = MultiLabelLinearLoss(group_data, l2[labels], self.fit_intercept)
-            with group_data.solver_context():
-                return self._solve(
-                    objective, coef[labels], warm, copy.copy(preconditioner)
-                )
-
-        n_iter = np.zeros(coef.shape[0], dtype=np.int32)
-        converged = np.zeros(coef.shape[0], dtype=bool)
-        results = map_threads(solve, list(zip(groups, data)))
-        for labels, result in zip(groups, results):
-            coef[labels], n_iter[labels], converged[labels] = result
-        return coef, n_iter, converged
-
-    def _row_passes(self, X, Y, sample_weight, pos_weight, groups, dtype):
-        """The row passes of each group of labels (Hessian products in ``dtype``):
-        one thread each when there are several groups."""
-        if len(groups) == 1:
-            row_pass = DaskRowPass if is_dask_collection(X) else InMemoryRowPass
-            return [
-                row_pass(
+        n_labels = Y.shape[1]
+        if is_dask_collection(X):
+            objective = MultiLabelLinearLoss(
+                dask_row_pass(
+                    functools.partial(
+                        multilabel_block,
+                        pos_weight=pos_weight,
+                        fit_intercept=self.fit_intercept,
+                    ),
                     X,
                     Y,
                     sample_weight,
-                    pos_weight,
-                    self.fit_intercept,
-                    hessian_dtype=dtype,
-                )
-            ]
-        if sparse.issparse(X):
-            X = X.tocsr()
-        X_hessian = None if dtype is None else X.astype(dtype)
-        return [
-            InMemoryRowPass(
-                X,
-                np.take(Y, labels, axis=1),  # faster than Y[:, labels]
-                sample_weight,
-                None if pos_weight is None else pos_weight[labels],
+                    names=("X", "y", "sample_weight"),
+                ),
+                l2,
+                pos_weight,
+                X.shape[1],
                 self.fit_intercept,
-                hessian_dtype=dtype,
-                n_threads=1,
-                X_hessian=X_hessian,
             )
-            for labels in groups
-        ]
+            groups = [np.arange(n_labels)]
+            n_threads = 1
+        else:
+            objective = MultiLabelLinearLoss.in_memory(
+                X, Y, sample_weight, l2, pos_weight, self.fit_intercept
+            )
+            n_threads = min(effective_n_threads(self.n_jobs), n_labels)
+            groups = [np.arange(g, n_labels, n_threads) for g in range(n_threads)]
 
-    def _solve(self, objective, coef, warm, preconditioner):
-        """Run the chosen solver; return coef, iterations, convergence per label."""
-        labels = np.arange(coef.shape[0])
-        if self.solver == "lbfgs":
-            coef, n_iter, converged = lbfgs_joint(
-                objective,
-                coef,
-                labels,
-                tol=self.tol,
-                max_iter=self.max_iter,
-                verbose=self.verbose,
+        def solve(labels):
+            group = objective
+            if labels.size < n_labels:
+                keep = np.zeros(n_labels, dtype=bool)
+                keep[labels] = True
+                group = objective.restrict(None, keep)[0]
+            return self._solver(X.dtype).solve(group, coef[labels])
+
+        n_iter = np.zeros(n_labels, dtype=np.int32)
+        converged = np.zeros(n_labels, dtype=bool)
+        for labels, result in zip(groups, thread_map(solve, groups, n_threads)):
+            coef[labels], n_iter[labels], converged[labels] = (
+                result.coef,
+                result.n_iter,
+                result.converged,
             )
-            return coef, np.full(labels.size, n_iter), converged
-        if isinstance(preconditioner, GramPreconditioner) and not warm:
-            coef = subsample_start(
-                objective, coef, preconditioner, tol=max(self.tol, 1e-2)
-            )
-        result = newton_cg_lockstep(
-            objective,
-            coef,
-            tol=self.tol,
-            max_iter=self.max_iter,
-            preconditioner=preconditioner,
-            verbose=self.verbose,
-        )
-        coef, n_iter, converged = result.coef, result.n_iter, result.converged
-        # Labels whose line search failed before max_iter: finish with L-BFGS.
-        stuck = np.flatnonzero(~converged & (n_iter < self.max_iter))
-        if stuck.size:
-            coef[stuck], extra, converged[stuck] = lbfgs_joint(
-                objective,
-                coef[stuck],
-                stuck,
-                tol=self.tol,
-                max_iter=self.max_iter,
-                verbose=self.verbose,
-            )
-            n_iter[stuck] += extra
         return coef, n_iter, converged
 
-    @staticmethod
-    def _hessian_dtype(X, n_labels):
-        """float32 for CG's Hessian products of large data, else X's dtype.
-
-        Large: one product with all labels reads at least 2**24 entries (dense or
-        stored) of X times labels. The float32 copy of X costs half of X's memory
-        and makes the products that dominate the fit up to twice as fast; the
-        gradients, line searches and convergence test stay in X's dtype, so the
-        solution is as exact.
-        """
-        entries = X.nnz if sparse.issparse(X) else X.size
-        if X.dtype == np.float32 or entries * n_labels < 2**24:
-            return None
-        return np.float32
-
-    @staticmethod
-    def _preconditioner(data, n_dof):
-        """CG preconditioner: the shared Gram matrix for dense X of moderate width
-        (one (p, p) eigendecomposition per fit), else its diagonal (both scaled per
-        label and corrected on the span of its coefficients)."""
-        n_samples, n_features = data.X.shape
-        if not sparse.issparse(data.X) and n_features <= min(1000, n_samples):
-            return GramPreconditioner(data, n_dof)
-        return DiagonalPreconditioner(data)
+    def _solver(self, dtype):
+        """The solver of ``solver`` ("auto": the trust-region Newton-CG)."""
+        kwargs = {
+            "tol": self.tol,
+            "max_iter": self.max_iter,
+            # Objective values of float32 data are summed from float32 losses.
+            "rounding": 16 * np.finfo(dtype).eps,
+            "verbose": self.verbose,
+        }
+        if self.solver == "lbfgs":
+            return LBFGSSolver(**kwargs)
+        return NewtonCGSolver(**kwargs)
 
     def _set_coef(self, coef, n_features, dtype):
         self.coef_ = np.ascontiguousarray(coef[:, :n_features], dtype=dtype)
@@ -738,10 +749,22 @@ class MultiLabelLogisticClassifier(
                 )
             Y = y.astype(np.float64)
             classes = names if names is not None else np.arange(Y.shape[1])
+            if not first_call:
+                self._check_label_names(names)
+                classes = self.classes_
         n_labels, n_features = Y.shape[1], X.shape[1]
-        C, pos_weight = self._check_hyperparameters(n_labels, X.dtype)
+        C, pos_weight = self._check_hyperparameters(
+            self._labels_of(classes, n_labels), X.dtype
+        )
         if self.label_smoothing:
             Y = Y * (1 - self.label_smoothing) + self.label_smoothing / 2
+        online_intercept = getattr(self, "_online_fit_intercept", None)
+        if not first_call and online_intercept not in (None, self.fit_intercept):
+            raise ValueError(
+                f"fit_intercept was {online_intercept} when the model was fitted "
+                f"and is now {self.fit_intercept}: partial_fit cannot change the "
+                "model's form. Restore fit_intercept, or call fit to start anew."
+            )
         if first_call:
             self.classes_ = classes
             self._binary = y.ndim == 1
@@ -750,24 +773,15 @@ class MultiLabelLogisticClassifier(
             self.n_iter_ = np.zeros(n_labels, dtype=np.int32)
             self.n_samples_seen_ = 0.0
             self._set_coef(np.zeros((n_labels, n_features + 1)), n_features, X.dtype)
-        online = getattr(self, "_online", None)
-        unseen_weight = 0.0
-        if online is None:
-            # First call, or first call after fit: the curvature of fit's data
-            # (weight n_samples_seen_) is estimated from this batch.
-            coef = self.coef_.astype(np.float64)
-            if self.fit_intercept:
-                coef = np.hstack([coef, self.intercept_[:, None]])
-            online = OnlineNewton(coef, 1 / C, self.fit_intercept)
-            unseen_weight = self.n_samples_seen_
-        coef = online.update(
+        coef = self._online_step(
             X.astype(self.coef_.dtype, copy=False),
             Y.astype(self.coef_.dtype),
             sample_weight,
             pos_weight,
-            unseen_weight,
+            C,
         )
-        self._online = online
+        self._y_names = names if first_call else self._y_names
+        self._online_fit_intercept = self.fit_intercept
         self._set_coef(coef, n_features, self.coef_.dtype)
         self.pos_weight_ = (
             np.ones(n_labels) if pos_weight is None else pos_weight
@@ -775,6 +789,85 @@ class MultiLabelLogisticClassifier(
         self.n_iter_ = self.n_iter_ + 1
         self.n_samples_seen_ += float(sample_weight.sum())
         return self
+
+    def _check_label_names(self, names):
+        """Refuse label columns whose names differ from those at fit (order too)."""
+        fitted = getattr(self, "_y_names", None)
+        if names is None or fitted is None:
+            return
+        if len(names) != len(fitted) or not np.array_equal(names, fitted):
+            raise ValueError(
+                "The label columns of y differ from those the model was fitted "
+                f"with: got {list(names)}, expected {list(fitted)}. Reorder or "
+                "rename the columns of y (e.g. y[model.classes_])."
+            )
+
+    # Curvatures are kept as dense (L, p, p) matrices up to this many entries.
+    _max_curvature_entries = 2**22
+
+    def _online_step(self, X, Y, sample_weight, pos_weight, C):
+        """One stochastic Newton step per label (see :meth:`partial_fit`).
+
+        The past is summarised per label by the coefficients ``m``, the
+        curvature of the data seen ``A`` (``self._online``) and the prior
+        ``P_old`` of the ``C`` that ``m`` was found with: the posterior of the
+        past is about ``N(m, (A + P_old)^-1)``, so its data part is the
+        quadratic ``(w - m)' A (w - m) / 2 - (P_old m)' (w - m)``. The step
+        minimises the batch's BCE plus that quadratic plus the current prior
+        ``w' P w / 2`` by one damped Newton step from ``m`` (so that
+        ``set_params(C=...)`` between batches is honoured); then ``A`` grows by
+        the batch's Hessian at ``m``. The first batch after ``fit`` also stands
+        for the data ``fit`` saw (weight ``n_samples_seen_``): its Hessian,
+        scaled to that weight, is their curvature.
+        """
+        centre = self.coef_.astype(np.float64)
+        if self.fit_intercept:
+            centre = np.hstack([centre, self.intercept_[:, None]])
+        n_labels, n_dof = centre.shape
+        prior = np.repeat((1 / C)[:, None], n_dof, axis=1)
+        if self.fit_intercept:
+            prior[:, -1] = 0
+        old_prior = getattr(self, "_online_prior", None)
+        slope = None if old_prior is None else (prior - old_prior) * centre
+        data_curvature = getattr(self, "_online", None)
+        unseen_weight = 0.0
+        if data_curvature is None:
+            full = n_labels * n_dof**2 <= self._max_curvature_entries
+            data_curvature = np.zeros((n_labels, n_dof, n_dof) if full else prior.shape)
+            unseen_weight = self.n_samples_seen_
+        full_prior = (
+            prior[:, :, None] * np.eye(n_dof) if data_curvature.ndim == 3 else prior
+        )
+        solver = NewtonCholeskySolver(
+            tol=0.0, max_iter=1, rounding=16 * np.finfo(X.dtype).eps
+        )
+
+        def model(curvature):
+            objective = OnlineBatchLoss(
+                X,
+                Y,
+                sample_weight,
+                pos_weight,
+                self.fit_intercept,
+                centre,
+                curvature + full_prior,
+                slope,
+            )
+            return objective, solver.setup(objective, centre)
+
+        objective, point = model(data_curvature)
+        batch_curvature = point.hessian - (data_curvature + full_prior)
+        batch_weight = sample_weight.sum()
+        if unseen_weight > 0 and batch_weight > 0:
+            data_curvature = data_curvature + unseen_weight / batch_weight * (
+                batch_curvature
+            )
+            objective, point = model(data_curvature)
+        direction = solver.inner_solve(objective, point)
+        point, _ = solver.line_search(objective, point, direction)
+        self._online = data_curvature + batch_curvature
+        self._online_prior = prior
+        return point.coef
 
     # ------------------------------------------------------------------
     # Prediction

@@ -1,0 +1,258 @@
+"""Row kernels: the only functions that read the rows of the data.
+
+Each kernel is a pure function of one *block* of rows (a dict of arrays, see
+below) and of per-row state of that block (logits, Hessian weights, ...). It
+returns new per-row state of the same block, or *reductions*: small arrays
+(shape ``(k,)``, ``(k, p)``, ``(p, p)``) that are sums over the block's rows, so
+that the reductions of several blocks add up. The row passes of
+:mod:`._row_passes` apply the kernels to the single block of in-memory data or to
+every row chunk of dask data; the objectives of :mod:`._linear_loss` combine the
+reductions. Kernels are module-level functions of plain arguments, cheap to ship
+to dask workers.
+
+Blocks
+------
+Multi-label block: ``X`` (n, d) dense or CSR, ``X_hessian`` (``X`` in the dtype
+of the Hessian-vector products), ``Y`` (n, k) prepared targets in the dtype of
+``X``, ``w`` (n,) normalised sample weights or None for equal weights,
+``scale`` (the common weight when ``w`` is None), ``loss`` (a
+:class:`~skbce._loss.loss.BinaryLoss` with the per-label ``pos_weight`` of the
+block's labels), ``fit_intercept``.
+
+Linear-model block: ``X`` (n, d) dense, ``y`` (the prepared target), ``w`` (n,)
+sample weights, ``offset`` (n, n_raw) or None.
+"""
+
+import numpy as np
+from scipy import sparse
+
+# ---------------------------------------------------------------------------
+# Shared
+# ---------------------------------------------------------------------------
+
+
+def _dense(array):
+    return array.toarray() if sparse.issparse(array) else np.asarray(array)
+
+
+def linear_predictor(X, coef, fit_intercept):
+    """``X @ W.T + b`` for ``coef`` (k, p) (intercept last), in X's dtype, (n, k)."""
+    n_features = X.shape[1]
+    weights = coef[:, :n_features].T.astype(X.dtype, copy=False)
+    if weights.any():
+        raw = _dense(X @ weights)
+    else:  # e.g. the intercept-only start: no product
+        raw = np.zeros((X.shape[0], coef.shape[0]), X.dtype)
+    if fit_intercept:
+        raw += coef[:, n_features].astype(X.dtype)
+    return raw
+
+
+def transpose_product(X, R, fit_intercept):
+    """``[X, 1].T @ R`` for R (n, k), as a float64 array (k, p)."""
+    n_features = X.shape[1]
+    out = np.empty((R.shape[1], n_features + fit_intercept))
+    out[:, :n_features] = _dense(X.T @ R).T
+    if fit_intercept:
+        np.einsum("ij->j", R, out=out[:, n_features], dtype=np.float64)
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Multi-label blocks
+# ---------------------------------------------------------------------------
+
+
+def _column_sums(block, values):
+    """Weighted column sums ``w @ values`` in float64, (k,)."""
+    if block["w"] is None:
+        return np.einsum("ij->j", values, dtype=np.float64) * block["scale"]
+    return np.einsum("i,ij->j", block["w"], values, dtype=np.float64)
+
+
+def _weighted(block, values):
+    """``values`` times the row weights, in place."""
+    if block["w"] is None:
+        values *= block["scale"]
+    else:
+        values *= block["w"][:, None].astype(values.dtype, copy=False)
+    return values
+
+
+def _derivatives(block, raw, order):
+    """State ``(logits, Hessian weights or None)`` and reductions: loss sums
+    (k,), data gradient (k, p) and the sums of the Hessian weights (k,) (zeros
+    for ``order < 2``)."""
+    loss = block["loss"]
+    if order == 2:
+        values, gradient, hessian = loss.loss_gradient_hessian(block["Y"], raw)
+        hessian = _weighted(block, hessian).astype(block["X_hessian"].dtype, copy=False)
+        curvature = np.einsum("ij->j", hessian, dtype=np.float64)
+    else:
+        values, gradient = loss.loss_gradient(block["Y"], raw)
+        hessian = None
+        curvature = np.zeros(raw.shape[1])
+    sums = _column_sums(block, values)
+    gradient = transpose_product(
+        block["X"], _weighted(block, gradient), block["fit_intercept"]
+    )
+    return (raw, hessian), (sums, gradient, curvature)
+
+
+def point_kernel(block, coef, order):
+    """:func:`_derivatives` at the coefficients ``coef`` (k, p)."""
+    raw = linear_predictor(block["X"], coef, block["fit_intercept"])
+    return _derivatives(block, raw, order)
+
+
+def direction_kernel(block, direction):
+    """Logits of search directions (k, p): ``X @ V.T + v_b``, (n, k)."""
+    return linear_predictor(block["X"], direction, block["fit_intercept"])
+
+
+def _moved(state, direction_logits, steps):
+    raw = state[0]
+    return raw + steps.astype(raw.dtype) * direction_logits
+
+
+def line_kernel(block, state, direction_logits, steps):
+    """Loss sums (k,) at ``logits + steps * direction_logits``."""
+    raw = _moved(state, direction_logits, steps)
+    return _column_sums(block, block["loss"].loss(block["Y"], raw))
+
+
+def step_kernel(block, state, direction_logits, steps, order):
+    """:func:`point_kernel` at ``logits + steps * direction_logits``."""
+    return _derivatives(block, _moved(state, direction_logits, steps), order)
+
+
+def hessian_product_kernel(block, state, V, columns):
+    """Data part of the Hessian-vector products of the labels ``columns`` (k, p)."""
+    hessian = state[1]
+    if columns.size != hessian.shape[1]:
+        hessian = np.take(hessian, columns, axis=1)
+    raw = linear_predictor(block["X_hessian"], V, block["fit_intercept"])
+    raw *= hessian
+    return transpose_product(block["X_hessian"], raw, block["fit_intercept"])
+
+
+def take_labels(block, labels, loss):
+    """The block restricted to the labels ``labels`` (with their ``loss``)."""
+    return {**block, "Y": np.take(block["Y"], labels, axis=1), "loss": loss}
+
+
+def take_state(state, labels):
+    """Per-row state restricted to the labels ``labels``."""
+    return tuple(
+        None if array is None else np.take(array, labels, axis=1) for array in state
+    )
+
+
+def column_squared_norms_kernel(block):
+    """Weighted squared norms of the columns of ``[X, 1]`` (p,)."""
+    X = block["X"]
+    squared = X.power(2) if sparse.issparse(X) else X**2
+    weights = (
+        np.full((X.shape[0], 1), block["scale"])
+        if block["w"] is None
+        else block["w"][:, None]
+    )
+    return transpose_product(squared, weights, block["fit_intercept"])[0]
+
+
+# ---------------------------------------------------------------------------
+# Linear-model blocks (dense Hessians, few parameters)
+# ---------------------------------------------------------------------------
+
+
+def weight_sum_kernel(block):
+    """The sum of the sample weights of a block."""
+    return float(block["w"].sum())
+
+
+def _design(X, columns, fit_intercept):
+    """The columns of one linear predictor, with a column of ones if intercept."""
+    design = X if columns is None else X[:, columns]
+    if fit_intercept:
+        design = np.hstack([design, np.ones((X.shape[0], 1))])
+    return design
+
+
+def glm_sums_kernel(block, params, loss, predictors, order):
+    """Loss sum, gradient (d,) and Hessian (d, d) of a block of a linear model.
+
+    ``predictors``: one ``(columns, fit_intercept)`` per linear predictor of
+    ``loss`` (``columns`` None for all columns of X); ``params`` are their
+    coefficients (intercept after each predictor's coefficients), followed by
+    the loss's extra parameters.
+    """
+    X, y, w, offset = block["X"], block["y"], block["w"], block["offset"]
+    designs = [_design(X, columns, intercept) for columns, intercept in predictors]
+    sizes = [design.shape[1] for design in designs]
+    ends = np.cumsum(sizes)
+    raws = [
+        design @ params[end - size : end]
+        for design, size, end in zip(designs, sizes, ends)
+    ]
+    raw = np.stack(raws, axis=-1)
+    if offset is not None:
+        raw = raw + offset
+    if loss.n_raw == 1:
+        raw = raw[:, 0]
+    extra = params[ends[-1] :]
+    result = loss.derivatives(y, raw, extra, order)
+    if order == 0:
+        return float(w @ result)
+    q = loss.n_free
+    values, gradient = result[0], result[1].reshape(-1, q)
+    total = float(w @ values)
+    n_params = params.size
+    grad = np.empty(n_params)
+    hess = np.empty((n_params, n_params))
+    starts = ends - sizes
+    for j, design in enumerate(designs):
+        grad[starts[j] : ends[j]] = design.T @ (w * gradient[:, j])
+    for e in range(loss.n_extra):
+        grad[ends[-1] + e] = w @ gradient[:, loss.n_raw + e]
+    if order == 1:
+        return total, grad
+    second = result[2].reshape(-1, q, q)
+    raw_slices = [slice(start, end) for start, end in zip(starts, ends)]
+    for i, design_i in enumerate(designs):
+        for j in range(i, len(designs)):
+            block_ij = design_i.T @ (designs[j] * (w * second[:, i, j])[:, None])
+            if i == j:
+                block_ij = 0.5 * (block_ij + block_ij.T)  # exactly symmetric
+            hess[raw_slices[i], raw_slices[j]] = block_ij
+            hess[raw_slices[j], raw_slices[i]] = block_ij.T
+        for e in range(loss.n_extra):
+            column = design_i.T @ (w * second[:, i, loss.n_raw + e])
+            hess[raw_slices[i], ends[-1] + e] = column
+            hess[ends[-1] + e, raw_slices[i]] = column
+    for e in range(loss.n_extra):
+        for f in range(e, loss.n_extra):
+            value = w @ second[:, loss.n_raw + e, loss.n_raw + f]
+            hess[ends[-1] + e, ends[-1] + f] = hess[ends[-1] + f, ends[-1] + e] = value
+    return total, grad, hess
+
+
+def prepare_target_kernel(block, loss):
+    """The block with its target prepared by ``loss`` (e.g. distinct counts)."""
+    return {**block, "y": loss.prepare_target(block["y"])}
+
+
+def multilabel_block(X, Y, w, *, pos_weight, fit_intercept):
+    """A multi-label block of arrays (``w`` normalised sample weights)."""
+    from .._loss.loss import BinaryLoss
+
+    return {
+        "X": X,
+        "X_hessian": X,
+        "Y": np.asarray(Y, dtype=X.dtype),
+        "w": w,
+        "scale": None,
+        "loss": BinaryLoss(
+            pos_weight=None if pos_weight is None else pos_weight.astype(X.dtype)
+        ),
+        "fit_intercept": fit_intercept,
+    }

@@ -1,0 +1,68 @@
+"""Threads of the estimators that run their own: ``n_jobs`` and its limits.
+
+``n_jobs`` follows scikit-learn and joblib: an int is a number of threads
+(``-1``: one per CPU, ``-2``: all but one, ...). ``None``, the default, takes
+what the context allows, as scikit-learn's OpenMP-based estimators do:
+
+- inside a joblib worker (``GridSearchCV(n_jobs=...)``, ``cross_validate``,
+  any ``joblib.Parallel``): one thread, the caller already runs in parallel;
+- inside ``joblib.parallel_config(n_jobs=k)``: ``k``;
+- else one thread per CPU, at most the number of threads threadpoolctl allows
+  BLAS (``threadpool_limits(1)`` gives one thread: no thread is started).
+
+Every thread pool lives for one call, and the BLAS limit a threaded section
+sets (one share of the BLAS threads per thread of ours, so that the two do not
+oversubscribe the cores) is restored when it ends: nothing survives a fit.
+"""
+
+import contextlib
+from concurrent.futures import ThreadPoolExecutor
+
+import joblib
+from joblib.parallel import get_active_backend
+from threadpoolctl import threadpool_info, threadpool_limits
+
+
+def _blas_threads():
+    """The number of threads threadpoolctl currently allows BLAS (at least 1)."""
+    counts = [
+        info["num_threads"] for info in threadpool_info() if info["user_api"] == "blas"
+    ]
+    return max(1, min(counts, default=joblib.cpu_count()))
+
+
+def effective_n_threads(n_jobs):
+    """The number of threads to run for ``n_jobs`` (see the module docstring)."""
+    if n_jobs is not None:
+        return max(1, joblib.effective_n_jobs(n_jobs))
+    backend, config_n_jobs = get_active_backend()
+    if getattr(backend, "nesting_level", 0) > 0:
+        return 1
+    if config_n_jobs is not None:
+        return max(1, joblib.effective_n_jobs(config_n_jobs))
+    return max(1, min(joblib.cpu_count(), _blas_threads()))
+
+
+@contextlib.contextmanager
+def _blas_share(n_threads):
+    """BLAS limited to its share per thread while ``n_threads`` of ours run."""
+    if n_threads <= 1:
+        yield
+        return
+    with threadpool_limits(
+        limits=max(1, _blas_threads() // n_threads), user_api="blas"
+    ):
+        yield
+
+
+def thread_map(function, items, n_threads):
+    """``[function(item) for item in items]`` on at most ``n_threads`` threads.
+
+    In the calling thread when there is one item or one thread; else on a pool
+    made for this call, with BLAS limited to its share per thread.
+    """
+    n_threads = min(n_threads, len(items))
+    if n_threads <= 1:
+        return [function(item) for item in items]
+    with _blas_share(n_threads), ThreadPoolExecutor(n_threads) as pool:
+        return list(pool.map(function, items))
