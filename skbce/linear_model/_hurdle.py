@@ -168,7 +168,7 @@ class HurdleSummary:
                 return f"  ({missing}: no coefficient table)"
             return frame.to_string(float_format=lambda v: f"{v:.6g}")
 
-        if self._count_model in _COUNT_FAMILIES:
+        if self._count_model in COUNT_LOSSES:
             count_header = f"zero-truncated {self._count_model}, log link"
         else:
             count_header = f"custom regressor {self._count_model}, models E[y | y > 0]"
