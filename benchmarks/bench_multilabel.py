@@ -128,50 +128,46 @@ def interleaved_times(fits, repeat):
 
 
 class PassCounter:
-    """Counts skbce's products with X, in products with all labels' columns."""
+    """Counts skbce's products with X, in products with all labels' columns.
+
+    Wraps the in-memory row pass: each kernel call is worth the products with X
+    it makes (:data:`PRODUCTS`), times the share of the labels it covers.
+    """
+
+    PRODUCTS = {
+        "point_kernel": 2,  # X @ W and X.T @ G
+        "step_kernel": 1,  # X.T @ G (the logits move by the direction's)
+        "direction_kernel": 1,  # X @ P
+        "hessian_product_kernel": 2,  # X @ V and X.T @ (H * XV)
+    }
 
     def __init__(self, n_labels):
         self.n_labels = n_labels
         self.passes = 0.0
 
     def __enter__(self):
-        self._original = (
-            _row_passes.InMemoryRowPass.reduce,
-            _row_passes.InMemoryRowPass.map,
-        )
-        counter = self
-        reduce, map_ = self._original
-
-        def widths(states, params):
-            for value in list(params.values()) + list(states):
-                if isinstance(value, np.ndarray) and value.ndim == 2:
-                    return value.shape[0] if value.shape[1] != 1 else 1
-            return counter.n_labels
-
-        def counted_reduce(rows, kernel, *states, **params):
-            counter._count(kernel, rows, params)
-            return reduce(rows, kernel, *states, **params)
-
-        def counted_map(rows, kernel, *states, **params):
-            counter._count(kernel, rows, params)
-            return map_(rows, kernel, *states, **params)
-
-        _row_passes.InMemoryRowPass.reduce = counted_reduce
-        _row_passes.InMemoryRowPass.map = counted_map
+        rows = _row_passes.InMemoryRowPass
+        self._original = {
+            name: getattr(rows, name) for name in ("reduce", "map", "apply")
+        }
+        for name, method in self._original.items():
+            setattr(rows, name, self._counted(method))
         return self
 
-    def _count(self, kernel, rows, params):
-        products = {"point_kernel": 2, "step_kernel": 1, "hessian_product_kernel": 2}
-        n = products.get(kernel.__name__, 0)
-        if n and "Y" in rows.block:
-            columns = params.get("columns")
-            width = rows.block["Y"].shape[1] if columns is None else len(columns)
-            self.passes += n * width / self.n_labels
+    def _counted(self, method):
+        def counted(rows, kernel, *states, **params):
+            products = self.PRODUCTS.get(kernel.__name__, 0)
+            if products:
+                columns = params.get("columns")
+                width = rows.block["Y"].shape[1] if columns is None else len(columns)
+                self.passes += products * width / self.n_labels
+            return method(rows, kernel, *states, **params)
+
+        return counted
 
     def __exit__(self, *exc):
-        _row_passes.InMemoryRowPass.reduce, _row_passes.InMemoryRowPass.map = (
-            self._original
-        )
+        for name, method in self._original.items():
+            setattr(_row_passes.InMemoryRowPass, name, method)
 
 
 def liblinear_fit(X, Y, tol):
