@@ -244,7 +244,7 @@ def test_temperature_scaled_classifier_bad_estimator_and_target():
     with pytest.raises(ValueError, match="prefit estimator was fitted on"):
         TemperatureScaledClassifier(fitted, cv="prefit").fit(X, np.where(y > 0, 2, 1))
     multilabel = OneVsRestClassifier(LogisticRegression()).fit(X, np.eye(3)[y])
-    with pytest.raises(ValueError, match="it must score every label of y"):
+    with pytest.raises(ValueError, match=r"gives 3 score\(s\) per sample but y has 2"):
         TemperatureScaledClassifier(multilabel, cv="prefit").fit(X, np.eye(3)[y][:, :2])
     with pytest.raises(NotFittedError, match="When cv='prefit'"):
         TemperatureScaledClassifier(LogisticRegression(), cv="prefit").fit(X, y > 0)

@@ -218,14 +218,17 @@ def test_micro_coordinate_ascent_never_decreases(rng):
     candidates, _ = _exact_candidates(Y == 1, S, None)
     start = np.zeros(5, dtype=int)  # a poor start: nothing positive
     rows, history = _micro_coordinate_ascent(objective, candidates, start)
-    assert np.all(np.diff(history) > 0)
+    feasible, values = zip(*history)  # unconstrained: every point is feasible
+    assert all(feasible)
+    assert np.all(np.diff(values) > 0)
     # at the end no single label can improve the pooled objective
     final = candidates.thresholds[rows, np.arange(5)]
+    assert micro_f1(final) == pytest.approx(values[-1], rel=1e-12)
     for j in range(5):
         for t in np.append(np.unique(S[:, j]), np.inf):
             trial = final.copy()
             trial[j] = t
-            assert micro_f1(trial) <= history[-1] + 1e-12
+            assert micro_f1(trial) <= values[-1] + 1e-12
 
 
 @pytest.mark.parametrize("weighted", [False, True])

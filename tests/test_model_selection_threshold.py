@@ -121,18 +121,64 @@ def test_optimal_threshold_classifier_list_of_probabilities(multilabel_data):
 
 
 def test_optimal_threshold_classifier_string_labels(binary_data):
-    """Check that string class labels are predicted, the second class positive."""
+    """Check that string labels need pos_label, which names the class tuned."""
     X, y = binary_data
     labels = np.array(["healthy", "sick"])[y]
-    model = OptimalThresholdClassifier(LogisticRegression()).fit(X, labels)
+    with pytest.raises(ValueError, match="pass pos_label= to name it"):
+        OptimalThresholdClassifier(LogisticRegression()).fit(X, labels)
+    model = OptimalThresholdClassifier(LogisticRegression(), pos_label="sick")
+    model.fit(X, labels)
     numeric = OptimalThresholdClassifier(LogisticRegression()).fit(X, y)
     np.testing.assert_array_equal(model.classes_, ["healthy", "sick"])
     assert model.best_threshold_ == numeric.best_threshold_
-    np.testing.assert_array_equal(model.predict(X), labels_of(numeric.predict(X)))
+    assert model.best_score_ == numeric.best_score_
+    np.testing.assert_array_equal(
+        model.predict(X), model.classes_[numeric.predict(X)]
+    )
 
 
-def labels_of(y):
-    return np.array(["healthy", "sick"])[y]
+@pytest.mark.parametrize("response_method", ["predict_proba", "decision_function"])
+def test_optimal_threshold_classifier_pos_label_first_class(
+    binary_data, response_method
+):
+    """Check pos_label naming the first class: its F1 is tuned, on its own scores.
+
+    The rare disease is the first class in sorted order (a regression: the last
+    class, "healthy", used to be tuned whatever the labels meant).
+    """
+    X, y = binary_data
+    labels = np.where(y == 1, "disease", "healthy")  # "disease" sorts first
+    folds = list(StratifiedKFold(5).split(X, y))
+    model = OptimalThresholdClassifier(
+        LogisticRegression(),
+        pos_label="disease",
+        response_method=response_method,
+        cv=folds,
+    ).fit(X, labels)
+    # the reference: the search on the held-out scores of "disease"
+    held_out = cross_val_predict(
+        LogisticRegression(), X, labels, cv=folds, method=response_method
+    )
+    disease_score = held_out[:, 0] if held_out.ndim == 2 else -held_out
+    threshold, score = optimal_threshold(labels, disease_score, pos_label="disease")
+    assert model.best_threshold_ == pytest.approx(threshold)
+    assert model.best_score_ == pytest.approx(score)
+    predicted = model.predict(X)
+    assert (predicted == "disease").any()
+    own = getattr(model.estimator_, response_method)(X)
+    own = own[:, 0] if own.ndim == 2 else -own
+    np.testing.assert_array_equal(predicted == "disease", own >= threshold)
+    # best_score_ is the F1 of "disease", as scikit-learn computes it
+    held_out_f1 = f1_score(
+        labels,
+        np.where(disease_score >= threshold, "disease", "healthy"),
+        pos_label="disease",
+    )
+    assert model.best_score_ == pytest.approx(held_out_f1)
+    with pytest.raises(ValueError, match="pos_label='sick' is not one of the"):
+        OptimalThresholdClassifier(LogisticRegression(), pos_label="sick").fit(
+            X, labels
+        )
 
 
 def test_optimal_threshold_classifier_prefit(binary_data):
@@ -241,7 +287,7 @@ def test_optimal_threshold_classifier_label_without_positives_in_a_fold():
     model = OptimalThresholdClassifier(
         OneVsRestClassifier(LogisticRegression()), cv=folds
     )
-    with pytest.warns(UndefinedMetricWarning, match=r"Label\(s\) \[1, 2\] have no"):
+    with pytest.warns(UndefinedMetricWarning, match=r"of label\(s\) \[1, 2\]"):
         model.fit(X, Y)
     assert np.isnan(model.cv_results_[1]["fold_objective"][1]).all()
     assert not np.isnan(model.cv_results_[1]["fold_objective"][0]).any()
@@ -291,7 +337,7 @@ def test_optimal_threshold_classifier_warns_when_estimator_ignores_weights(
     """Check that weights an estimator cannot take are used in the objective only."""
     X, y = binary_data
     inner = make_pipeline(StandardScaler(), LogisticRegression())
-    with pytest.warns(UserWarning, match="only used in the objective"):
+    with pytest.warns(UserWarning, match="only used in the .*own objective"):
         OptimalThresholdClassifier(inner).fit(X, y, sample_weight=np.ones(y.size))
 
 
