@@ -132,9 +132,7 @@ def test_optimal_threshold_classifier_string_labels(binary_data):
     np.testing.assert_array_equal(model.classes_, ["healthy", "sick"])
     assert model.best_threshold_ == numeric.best_threshold_
     assert model.best_score_ == numeric.best_score_
-    np.testing.assert_array_equal(
-        model.predict(X), model.classes_[numeric.predict(X)]
-    )
+    np.testing.assert_array_equal(model.predict(X), model.classes_[numeric.predict(X)])
 
 
 @pytest.mark.parametrize("response_method", ["predict_proba", "decision_function"])

@@ -110,7 +110,13 @@ def _youden(tp, fp, pos, neg, *, zero_division, **_):
 
 
 def _balanced_accuracy(tp, fp, pos, neg, *, zero_division, **_):
-    return (1 + _youden(tp, fp, pos, neg, zero_division=zero_division)) / 2
+    # As scikit-learn's balanced_accuracy_score: the mean recall over the classes
+    # present, which is (1 + Youden's J) / 2 when both are.
+    has_pos, has_neg = np.asarray(pos) > 0, np.asarray(neg) > 0
+    recall = _recall(tp, fp, pos, neg, zero_division=0.0)
+    specificity = _specificity(tp, fp, pos, neg, zero_division=0.0)
+    n_classes = np.broadcast_to(has_pos.astype(int) + has_neg, np.shape(recall))
+    return _safe_ratio(recall * has_pos + specificity * has_neg, n_classes, 0.0)
 
 
 def _accuracy(tp, fp, pos, neg, *, zero_division, **_):
