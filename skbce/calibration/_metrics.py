@@ -47,7 +47,7 @@ def expected_calibration_error(y_true, y_prob, *, n_bins=15, sample_weight=None)
         Number of equal-width bins of [0, 1]; a probability of exactly 1 falls in
         the last bin.
     sample_weight : array-like of shape (n_samples,), default=None
-        Sample weights (non-negative, not all zero); None weighs every sample 1.
+        Sample weights (non-negative, not all zero); None weighs each sample 1.
 
     Returns
     -------
@@ -95,8 +95,6 @@ def expected_calibration_error(y_true, y_prob, *, n_bins=15, sample_weight=None)
         )
         sample_weight = _rescaled_weights(sample_weight)  # no overflow in the sums
         total = sample_weight.sum()
-        if not total > 0:
-            raise ValueError("sample_weight sums to zero: the ECE is undefined.")
     # One bincount over all labels: the bin of label k is offset by k * n_bins.
     bins = np.minimum((y_prob * n_bins).astype(np.intp), n_bins - 1)
     bins += n_bins * np.arange(n_labels)
