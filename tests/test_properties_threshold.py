@@ -172,7 +172,8 @@ def _negative_cost(y, p, w):
 
 
 # The independent reference of each named objective (fbeta with beta=2, cost with
-# fp_cost=1, fn_cost=3) and its known range.
+# fp_cost=1, fn_cost=3: OPTIONS) and its known range.
+OPTIONS = {"beta": 2.0, "fn_cost": 3.0}
 OBJECTIVES = {
     "f1": (lambda y, p, w: f1_score(y, p, sample_weight=w, zero_division=0), 0, 1),
     "fbeta": (
@@ -246,12 +247,7 @@ def test_optimal_threshold_properties_objectives_match_sklearn(problem, objectiv
     y_true, y_score, weight = problem
     reference, low, high = OBJECTIVES[objective]
     threshold, score = _search(
-        y_true,
-        y_score,
-        objective=objective,
-        beta=2.0,
-        fn_cost=3.0,
-        sample_weight=weight,
+        y_true, y_score, objective=objective, sample_weight=weight, **OPTIONS
     )
     assert low <= score <= high
     w = None if weight is None else weight / weight.max()
@@ -274,12 +270,7 @@ def test_threshold_curve_properties_objectives_in_range(problem):
         warnings.simplefilter("ignore", UndefinedMetricWarning)
         for objective, (_, low, high) in OBJECTIVES.items():
             curve = threshold_curve(
-                y_true,
-                y_score,
-                objective=objective,
-                beta=2.0,
-                fn_cost=3.0,
-                sample_weight=weight,
+                y_true, y_score, objective=objective, sample_weight=weight, **OPTIONS
             )
             assert np.all((curve.objective >= low) & (curve.objective <= high))
 
