@@ -146,8 +146,8 @@ class ThresholdCurveDisplay:
         Name of the model, shown in the legend.
     threshold_name : str, default=None
         Legend entry of the threshold lines of several panels; None says
-        "chosen threshold". (With one panel the entry gives the threshold and
-        the objective there.)
+        "chosen threshold". With one panel the entry gives the threshold and
+        the objective there.
 
     Attributes
     ----------

@@ -1206,7 +1206,9 @@ def optimal_threshold(
     ----------
     y_true : array-like of shape (n_samples,) or (n_samples, n_labels)
         True labels: 0/1, -1/1 or boolean (or any labels with ``pos_label``); a
-        2-D 0/1 indicator matrix for multi-label problems.
+        2-D 0/1 indicator matrix for multi-label problems (a DataFrame's columns
+        name the labels in warnings). Missing values (NaN, pandas' NA) are
+        refused.
     y_score : array-like of the shape of ``y_true``
         Scores, larger meaning more likely positive (probabilities or decision
         function values). They must be finite. A dask array is searched on the
@@ -1225,10 +1227,12 @@ def optimal_threshold(
           Elkan threshold ``fp_cost / (fp_cost + fn_cost)``;
         - :func:`constrained` (e.g. ``constrained("recall", precision=0.9)``);
         - a callable ``f(tp, fp, fn, tn)`` computing the objective element-wise
-          on float arrays of equal shape.
+          on float arrays of equal shape. It must return a number for every
+          count: a NaN (e.g. a 0/0) raises a ``ValueError``.
 
-        Metrics that do not depend on a threshold (ROC AUC, average precision, log
-        loss, Brier score) are refused.
+        Every named objective stays in its range for any number of samples and
+        any scale of the weights. Metrics that do not depend on a threshold (ROC
+        AUC, average precision, log loss, Brier score) are refused.
     beta : float > 0, default=1.0
         Weight of recall in ``"fbeta"``.
     fp_cost, fn_cost : float >= 0, default=1.0
@@ -1241,9 +1245,11 @@ def optimal_threshold(
         own objective, and the score is the mean over labels. ``"micro"``: the
         thresholds jointly maximize the objective of the counts pooled over labels,
         by exact coordinate ascent over labels started from the best single
-        threshold shared by all labels. ``"samples"``: the same ascent on the
-        mean over samples of each sample's objective over its labels (weighted by
-        ``sample_weight``; no constraints or grids).
+        threshold shared by all labels; with one :func:`constrained` bound the
+        thresholds meet it whenever some do (several pooled bounds at once make
+        a knapsack-type problem the search can miss). ``"samples"``: the same
+        ascent on the mean over samples of each sample's objective over its
+        labels (weighted by ``sample_weight``; no constraints or grids).
     groups : array-like of shape (n_samples,), default=None
         Average the objective over groups (e.g. pixels grouped by image, for the
         mean Dice per image) instead of pooling all samples; each group counts
