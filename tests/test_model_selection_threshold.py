@@ -17,6 +17,7 @@ from sklearn.model_selection import (
     StratifiedKFold,
     TunedThresholdClassifierCV,
     cross_val_predict,
+    cross_val_score,
     cross_validate,
     train_test_split,
 )
@@ -356,13 +357,27 @@ def test_optimal_threshold_classifier_in_pipeline_and_grid_search(binary_data):
         pipe.predict(X),
         tuned.predict_proba(pipe[0].transform(X))[:, 1] >= tuned.best_threshold_,
     )
+    # The grid search scores each configuration as cross_val_score does, and
+    # refits the best one as a direct fit with its parameters.
+    grid = {"estimator__C": [0.01, 1.0], "objective": ["f1"]}
+    outer = StratifiedKFold(3, shuffle=True, random_state=0)
     search = GridSearchCV(
         OptimalThresholdClassifier(LogisticRegression(), cv=3),
-        {"estimator__C": [0.01, 1.0], "objective": ["f1", "youden"]},
+        grid,
         scoring="f1",
-        cv=3,
+        cv=outer,
     ).fit(X, y)
-    assert search.best_estimator_.best_threshold_ < 0.5
+    for params, score in zip(
+        search.cv_results_["params"], search.cv_results_["mean_test_score"]
+    ):
+        model = OptimalThresholdClassifier(LogisticRegression(), cv=3)
+        expected = cross_val_score(
+            model.set_params(**params), X, y, scoring="f1", cv=outer
+        )
+        assert score == pytest.approx(expected.mean(), rel=1e-12)
+    direct = OptimalThresholdClassifier(LogisticRegression(), cv=3)
+    direct.set_params(**search.best_params_).fit(X, y)
+    assert search.best_estimator_.best_threshold_ == direct.best_threshold_
 
 
 def test_optimal_threshold_classifier_held_out_f1_vs_sklearn():
