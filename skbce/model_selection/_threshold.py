@@ -214,8 +214,8 @@ def _tune_thresholds(
     """Exact search on pooled held-out scores, with the per-fold curves.
 
     Returns the thresholds (one per label), the best score and one curve dict per
-    label. With ``average="macro"``, a label without any held-out positive gets
-    ``default_cut``: its search has no positive to find. Warnings name the
+    label. With ``average="macro"``, a label without any held-out positive (of
+    positive weight) gets ``default_cut``: its search has no positive to find. Warnings name the
     labels by ``names`` (a :class:`~skbce.metrics._threshold._LabelNames`).
     """
     _warn_missing_positives(y_true, folds, average, names)
@@ -233,7 +233,7 @@ def _tune_thresholds(
     )
     best = _decision_thresholds(candidates, rows).astype(np.float64)
     if average == "macro":
-        best[~y_true.any(axis=0)] = default_cut
+        best[candidates.n_pos <= 0] = default_cut  # no (weighted) positive
 
     curves = _curves(candidates, values, zero_division=0.0)
     fold_values = _fold_objectives(
