@@ -215,8 +215,9 @@ def _tune_thresholds(
 
     Returns the thresholds (one per label), the best score and one curve dict per
     label. With ``average="macro"``, a label without any held-out positive (of
-    positive weight) gets ``default_cut``: its search has no positive to find. Warnings name the
-    labels by ``names`` (a :class:`~skbce.metrics._threshold._LabelNames`).
+    positive weight) gets ``default_cut``: its search has no positive to find.
+    Warnings name the labels by ``names`` (a
+    :class:`~skbce.metrics._threshold._LabelNames`).
     """
     _warn_missing_positives(y_true, folds, average, names)
     sample_weight = _rescaled_weights(sample_weight)
