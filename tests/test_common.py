@@ -30,6 +30,7 @@ ESTIMATORS = [
     HurdleRegressor(alpha=1e-2),
     HurdleRegressor(count_model="negbin", alpha=1e-2),
     MultiLabelLogisticClassifier(),
+    MultiLabelLogisticClassifier(solver="lbfgs"),
     OptimalThresholdClassifier(RidgeClassifier(), cv=3),
     # The threshold and temperature meta-estimators as users build them.
     OptimalThresholdClassifier(LogisticRegression()),
