@@ -58,6 +58,33 @@ def _check_two_classes(classes, present):
         )
 
 
+def _largest_magnitude(X):
+    """``max |X|`` without a copy of X (lazy for dask X)."""
+    values = X.data if sparse.issparse(X) else X
+    if values.size == 0:
+        return 0.0
+    if is_dask_collection(values):
+        return abs(values).max()
+    return max(values.max(), -values.min())
+
+
+def _hessian_dtype(X, n_labels):
+    """float32 for the Hessian-vector products of large dense float64 X.
+
+    CG's Hessian products need a relative accuracy far above float32 rounding
+    (a residual of 10% of the gradient), and BLAS multiplies float32 matrices
+    about twice as fast: on the dense benchmark (100000 x 200, 50 labels) the
+    fit takes a third less CPU time at the same solution. Gradients, values and
+    the convergence test stay in float64. Sparse products gain nothing (scipy's
+    kernels are not faster in float32 and CG needs more steps on enron), nor do
+    small ones (under 2**24 entries times labels), which do not pay for the
+    float32 copy of X.
+    """
+    if sparse.issparse(X) or X.dtype != np.float64 or X.size * n_labels < 2**24:
+        return None
+    return np.float32
+
+
 def _is_indicator(y):
     """Whether the array ``y`` holds only 0 and 1 (booleans, integers or floats)."""
     if y.dtype.kind == "b":
@@ -478,9 +505,7 @@ class MultiLabelLogisticClassifier(
             sample_weight @ Y,
             present.sum(),
             present.astype(np.float64) @ Y,
-            abs(X.data if sparse.issparse(X) else X).max(initial=0)
-            if not is_dask_collection(X)
-            else abs(X).max(),
+            _largest_magnitude(X),
         ]
         if Y_target is not Y:
             sums.append(sample_weight @ Y_target)
@@ -611,7 +636,13 @@ class MultiLabelLogisticClassifier(
             n_threads = 1
         else:
             objective = MultiLabelLinearLoss.in_memory(
-                X, Y, sample_weight, l2, pos_weight, self.fit_intercept
+                X,
+                Y,
+                sample_weight,
+                l2,
+                pos_weight,
+                self.fit_intercept,
+                hessian_dtype=_hessian_dtype(X, n_labels),
             )
             n_threads = min(effective_n_threads(self.n_jobs), n_labels)
             groups = [np.arange(g, n_labels, n_threads) for g in range(n_threads)]
