@@ -30,6 +30,7 @@ from ..utils._sklearn_compat import (
 from ..utils._validation import (
     AtomicSetParamsMixin,
     check_no_label_sets,
+    positions_by_name,
     restored_on_error,
 )
 from ._linear_loss import MultiLabelLinearLoss, OnlineBatchLoss
@@ -406,8 +407,7 @@ class MultiLabelLogisticClassifier(
             and hasattr(value, "to_dict")
         ):
             mapping = dict(value) if isinstance(value, dict) else value.to_dict()
-            position = {label: i for i, label in enumerate(labels)}
-            unknown = [key for key in mapping if key not in position]
+            positions, unknown = positions_by_name(list(mapping), labels)
             if unknown:
                 raise ValueError(
                     f"{name} names labels {unknown} that are not among the labels "
@@ -416,8 +416,7 @@ class MultiLabelLogisticClassifier(
                     "their order."
                 )
             array = np.full(len(labels), default, dtype=np.float64)
-            for key, item in mapping.items():
-                array[position[key]] = item
+            array[positions] = list(mapping.values())
             return array
         array = np.asarray(value, dtype=np.float64)
         if array.ndim > 1 or (array.ndim == 1 and array.shape[0] != len(labels)):
