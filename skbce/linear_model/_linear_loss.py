@@ -180,16 +180,20 @@ class MultiLabelLinearLoss:
         ``D_k = c_k diag([X, 1]' S [X, 1]) + l2_k`` (the weights' part) is the
         diagonal of the Hessian were the label's Hessian weights constant: the
         scale of each coefficient, which makes CG indifferent to the scale of
-        the features. It is mixed with its typical entry (the same expression
-        with the median squared column norm), ``(1 - a) median + a D_k`` with
-        ``a = 0.1``: a feature of scale 1e12 is scaled as it should, while the
-        many comparable columns of binary data keep an unscaled CG.
+        the features. For the coefficients it is mixed with its typical entry
+        (the same expression with the median squared norm of the features'
+        columns), ``(1 - a) median + a D_k`` with ``a = 0.1``: a feature of
+        scale 1e12 is scaled as it should, while the many comparable columns of
+        binary data keep an unscaled CG. The intercept keeps its own entry.
         """
         curvature = point.state[1][:, None]
-        norms = self.column_squared_norms
-        typical = np.median(norms)
-        diagonal = (1 - _MIX) * typical + _MIX * norms
-        diagonal = curvature * diagonal
+        norms = self.column_squared_norms.copy()
+        features = norms[: self.n_features]  # the intercept keeps its own scale
+        if features.size:
+            norms[: self.n_features] = (1 - _MIX) * np.median(features) + (
+                _MIX * features
+            )
+        diagonal = curvature * norms
         diagonal[:, : self.n_features] += self.l2_reg_strength[:, None]
         return np.where(diagonal > 0, diagonal, 1.0)
 
