@@ -27,7 +27,6 @@ ARFF = """@relation 'toy: -C {c}'
 
 def test_reader_labels_first_with_positive_c(tmp_path):
     """Check labels first (-C 2), sparse rows, an empty row and quoted names."""
-    # (values other than 1 are features: the reader keeps them as floats)
     path = tmp_path / "toy.arff"
     path.write_text(ARFF.format(c=2, first="A", second="B"))
     X, Y, features, labels = read_multilabel_arff(path)
