@@ -317,8 +317,7 @@ def binary_cross_entropy(
 
     Parameters
     ----------
-    y_true : array-like of shape (n_samples,), (n_samples, n_labels) or \
-            (n_samples, d1, d2, ...)
+    y_true : array-like of shape (n_samples,) or (n_samples, d1, ...)
         Targets in [0, 1]: 0/1 labels or soft targets.
     logits : array-like of the same shape as ``y_true``
         Raw scores z; the predicted probability is ``sigmoid(z / T)``.
@@ -359,7 +358,7 @@ def binary_cross_entropy(
     one ``exp(-|z|)``: never as a difference such as ``(w y + 1 - y) - w y``,
     which loses every digit of ``1 - y`` once ``w y`` dwarfs it. The accuracy
     is about 1e-12 relative wherever ``w y`` is 0 or a normal number and
-    ``exp(-|z / T|)`` does not underflow (|z / T| < 708); beyond, a term keeps
+    ``exp(-|z / T|)`` does not underflow (``|z / T| < 708``); beyond, a term keeps
     the absolute accuracy of the smallest normal number. ``z / T`` is formed
     in float64: where it overflows, the loss is its limit, 0 for a 0/1
     target on the right side and +inf otherwise (``temperature=1e-310``
@@ -426,8 +425,7 @@ def binary_cross_entropy_gradient(
 
     Parameters
     ----------
-    y_true : array-like of shape (n_samples,), (n_samples, n_labels) or \
-            (n_samples, d1, d2, ...)
+    y_true : array-like of shape (n_samples,) or (n_samples, d1, ...)
         Targets in [0, 1]: 0/1 labels or soft targets.
     logits : array-like of the same shape as ``y_true``
         Raw scores z, the variables of the derivatives.
@@ -540,8 +538,7 @@ def dice_coefficient(
 
     Parameters
     ----------
-    y_true : array-like of shape (n_samples,), (n_samples, n_labels) or \
-            (n_samples, height, width[, ...])
+    y_true : array-like of shape (n_samples,) or (n_samples, d1, ...)
         0/1 ground truth: one row per sample, or one mask per image.
     y_pred : array-like of the same shape
         0/1 predictions.
@@ -636,8 +633,7 @@ def soft_dice_loss(y_true, logits, *, sample_weight=None, axis=None, smooth=1.0)
 
     Parameters
     ----------
-    y_true : array-like of shape (n_samples,), (n_samples, n_labels) or \
-            (n_samples, height, width[, ...])
+    y_true : array-like of shape (n_samples,) or (n_samples, d1, ...)
         Targets in [0, 1].
     logits : array-like of the same shape
         Raw scores; probabilities are ``sigmoid(logits)``.
@@ -707,8 +703,7 @@ def soft_dice_loss_gradient(
 
     Parameters
     ----------
-    y_true : array-like of shape (n_samples,), (n_samples, n_labels) or \
-            (n_samples, height, width[, ...])
+    y_true : array-like of shape (n_samples,) or (n_samples, d1, ...)
         Targets in [0, 1].
     logits : array-like of the same shape
         Raw scores, the variables of the derivative.

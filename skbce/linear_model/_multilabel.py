@@ -137,8 +137,7 @@ class MultiLabelLogisticClassifier(
     fit_intercept : bool, default=True
         Whether to fit an (unpenalised) intercept per label.
 
-    pos_weight : float, array-like of shape (n_labels,), dict or "balanced", \
-            default=None
+    pos_weight : float, array-like, dict or "balanced", default=None
         Weight (> 0) of the positive term of the BCE, one for all labels or
         one per label (in label order, or a dict / pandas Series keyed by label
         names, aligned by name; labels it does not name get 1). "balanced"
