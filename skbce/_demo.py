@@ -17,6 +17,9 @@ folder; they are drawn on ``matplotlib.figure.Figure`` objects, without pyplot,
 so no window opens and no global state changes.
 """
 
+import contextlib
+import io
+import sys
 import textwrap
 import time
 from datetime import datetime
@@ -301,14 +304,27 @@ _CAPTIONS = {
 }
 
 
+class _Tee(io.TextIOBase):
+    """A text stream that writes to several streams."""
+
+    def __init__(self, *streams):
+        self.streams = streams
+
+    def write(self, text):
+        for stream in self.streams:
+            stream.write(text)
+        return len(text)
+
+
 def run_demo(out=None):
-    """Fit the estimators on the bundled data, print the report, save figures.
+    """Fit the estimators on the bundled data, print the report, save it and figures.
 
     Parameters
     ----------
     out : str or path, default=None
-        Folder for the PNG figures, created if missing. None creates a new
-        ``skbce-demo-<timestamp>`` folder in the current directory.
+        Folder for the report (``report.txt``) and the PNG figures, created if
+        missing. None creates a new ``skbce-demo-<timestamp>`` folder in the
+        current directory.
 
     Returns
     -------
@@ -322,26 +338,30 @@ def run_demo(out=None):
         has_matplotlib = False
     else:
         has_matplotlib = True
-    print("skbce demo: estimators built on binary cross-entropy, on real data")
-    print("=" * 66)
-    counts = _hurdle_section()
-    thresholds_yeast = _yeast_section()
-    threshold_binary = _binary_section()
+    folder = _new_folder(out)
+    report = io.StringIO()
+    with contextlib.redirect_stdout(_Tee(sys.stdout, report)):
+        print("skbce demo: estimators built on binary cross-entropy, on real data")
+        print("=" * 66)
+        counts = _hurdle_section()
+        thresholds_yeast = _yeast_section()
+        threshold_binary = _binary_section()
 
-    _rule("Figures")
-    if has_matplotlib:
-        folder = _new_folder(out)
-        for filename in _write_figures(
-            folder, counts, thresholds_yeast, threshold_binary
-        ):
-            print(f"  {filename:<28s}{_CAPTIONS[filename]}")
+        _rule("Figures")
+        if has_matplotlib:
+            for filename in _write_figures(
+                folder, counts, thresholds_yeast, threshold_binary
+            ):
+                print(f"  {filename:<28s}{_CAPTIONS[filename]}")
+        else:
+            _say(
+                "matplotlib is not installed, so no figures were written. Install "
+                "it (python -m pip install matplotlib, or python -m pip install "
+                '".[plot]" in the root of the skbce repository) and run the demo '
+                "again to get the rootograms and threshold curves as PNG files."
+            )
+        print(f"  {'report.txt':<28s}this report")
         print(f"written to {folder.resolve()}")
-    else:
-        _say(
-            "matplotlib is not installed, so no figures were written. Install it "
-            "(python -m pip install matplotlib, or python -m pip install "
-            '".[plot]" in the root of the skbce repository) and run the demo '
-            "again to get the rootograms and threshold curves as PNG files."
-        )
-    print(f"\nDone in {time.perf_counter() - start:.1f} s.")
+        print(f"\nDone in {time.perf_counter() - start:.1f} s.")
+    (folder / "report.txt").write_text(report.getvalue(), encoding="utf-8")
     return 0

@@ -56,12 +56,14 @@ def biochemists():
 
 
 def test_demo_exits_zero_and_names_its_folder(demo_run):
-    """Check the exit code, the three sections and the printed figure folder."""
+    """Check the exit code, the three sections, the printed folder and the
+    report saved there, the same text as printed."""
     report, code, folder = demo_run
     assert code == 0
     for title in ("1. Hurdle model", "2. Multi-label", "3. A rare outcome"):
         assert title in report
     assert f"written to {folder.resolve()}" in report
+    assert (folder / "report.txt").read_text(encoding="utf-8") == report
 
 
 def test_demo_hurdle_coefficients_match_statsmodels(demo_run, biochemists):
@@ -177,7 +179,8 @@ def _stub_sections(monkeypatch):
 
 
 def test_demo_without_matplotlib_says_so(monkeypatch, tmp_path, capsys):
-    """Check the message and that nothing is written when matplotlib is missing."""
+    """Check the message and that only the report is written when matplotlib is
+    missing."""
     _stub_sections(monkeypatch)
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     folder = tmp_path / "figures"
@@ -189,7 +192,7 @@ def test_demo_without_matplotlib_says_so(monkeypatch, tmp_path, capsys):
     assert "python -m pip install matplotlib" in words
     assert 'python -m pip install ".[plot]" in the root of the skbce' in words
     assert "skbce[" not in words
-    assert not folder.exists()
+    assert [path.name for path in folder.iterdir()] == ["report.txt"]
 
 
 def test_demo_default_folder_is_new(monkeypatch, tmp_path, capsys):
