@@ -250,6 +250,17 @@ class _BaseMultiLabelLogistic(AtomicSetParamsMixin, ClassifierMixin, BaseEstimat
             )
         return np.broadcast_to(array, (len(labels),))
 
+    def _check_pos_weight(self, labels, dtype):
+        """pos_weight as an array (L,) for the label names ``labels`` (None and
+        "balanced" as they are)."""
+        pos_weight = self.pos_weight
+        if pos_weight is None or isinstance(pos_weight, str):
+            return pos_weight
+        pos_weight = self._per_label("pos_weight", pos_weight, labels, 1.0)
+        if not np.all(np.isfinite(pos_weight)) or (pos_weight <= 0).any():
+            raise ValueError("pos_weight must be positive and finite.")
+        return pos_weight.astype(dtype)
+
     @staticmethod
     def _labels_of(classes, n_labels):
         """The names of the labels: ``classes`` (multi-label), or the positive
@@ -793,13 +804,7 @@ class MultiLabelLogisticClassifier(_BaseMultiLabelLogistic):
         C = self._per_label("C", self.C, labels, 1.0)
         if not np.all(np.isfinite(C)) or (C <= 0).any():
             raise ValueError("C must be positive and finite.")
-        pos_weight = self.pos_weight
-        if pos_weight is None or isinstance(pos_weight, str):
-            return C, pos_weight
-        pos_weight = self._per_label("pos_weight", pos_weight, labels, 1.0)
-        if not np.all(np.isfinite(pos_weight)) or (pos_weight <= 0).any():
-            raise ValueError("pos_weight must be positive and finite.")
-        return C, pos_weight.astype(dtype)
+        return C, self._check_pos_weight(labels, dtype)
 
     # ------------------------------------------------------------------
     # fit
