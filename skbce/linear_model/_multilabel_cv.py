@@ -70,7 +70,7 @@ class MultiLabelLogisticClassifierCV(_BaseMultiLabelLogistic):
         :class:`~skbce.model_selection.MultiLabelStratifiedKFold` (iterative
         stratification, so that rare labels have positives in every fold) for
         a multi-label target, of :class:`~sklearn.model_selection.StratifiedKFold`
-        for a binary one. A splitter (e.g. ``GroupKFold``, with ``groups``) or
+        for a binary one (or a single label column). A splitter (e.g. ``GroupKFold``, with ``groups``) or
         an iterable of ``(train, test)`` index arrays is used as given.
 
     scoring : str, callable or None, default=None
@@ -284,10 +284,12 @@ class MultiLabelLogisticClassifierCV(_BaseMultiLabelLogistic):
             pos_weight = self._prepare_labels(X, Y, sample_weight, pos_weight)
             pos_weight = pos_weight.pos_weight
         Cs = self._check_Cs()
-        # The targets as the splitter and the scorers see them.
+        # The targets as the scorers see them, and as the splitter does (one
+        # label column is split as a binary target).
         y_true = classes[Y[:, 0].astype(int)] if self._binary else Y
-        cv = self._check_cv(y_true)
-        folds = list(cv.split(X, y_true, **split_params))
+        y_split = Y[:, 0].astype(int) if n_labels == 1 and not self._binary else y_true
+        cv = self._check_cv(y_split)
+        folds = list(cv.split(X, y_split, **split_params))
         scorer = self._label_scorer(classes)
 
         n_threads = effective_n_threads(self.n_jobs)
@@ -359,13 +361,13 @@ class MultiLabelLogisticClassifierCV(_BaseMultiLabelLogistic):
             )
         return np.sort(Cs)
 
-    def _check_cv(self, y_true):
+    def _check_cv(self, y):
         """The splitter: for an int (None: 5), stratified folds of every label
         of a multi-label target, or of the classes of a binary one."""
         cv = 5 if self.cv is None else self.cv
-        if isinstance(cv, Integral) and not self._binary:
+        if isinstance(cv, Integral) and np.ndim(y) == 2:
             return MultiLabelStratifiedKFold(cv)
-        return check_cv(cv, y_true, classifier=True)
+        return check_cv(cv, y, classifier=True)
 
     def _routed_params(self, sample_weight, groups, params):
         """The parameters of ``cv.split`` and of the scorer (all rows)."""
