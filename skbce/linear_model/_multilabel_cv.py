@@ -70,8 +70,9 @@ class MultiLabelLogisticClassifierCV(_BaseMultiLabelLogistic):
         :class:`~skbce.model_selection.MultiLabelStratifiedKFold` (iterative
         stratification, so that rare labels have positives in every fold) for
         a multi-label target, of :class:`~sklearn.model_selection.StratifiedKFold`
-        for a binary one (or a single label column). A splitter (e.g. ``GroupKFold``, with ``groups``) or
-        an iterable of ``(train, test)`` index arrays is used as given.
+        for a binary one (or a single label column). A splitter (e.g.
+        ``GroupKFold``, with ``groups``) or an iterable of ``(train, test)``
+        index arrays is used as given.
 
     scoring : str, callable or None, default=None
         How each label is scored on the held-out rows, greater is better. None:

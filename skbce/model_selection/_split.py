@@ -160,6 +160,7 @@ class MultiLabelStratifiedKFold(BaseCrossValidator):
         Returns
         -------
         n_splits : int
+            The number of folds.
         """
         return self.n_splits
 
