@@ -331,9 +331,7 @@ def test_sparse_and_float32_inputs_give_the_model_of_dense_float64():
     Y = Y[:600, :4]
     params = {"Cs": [1e-3, 1e-2, 1e-1], "cv": 3}
     dense = MultiLabelLogisticClassifierCV(**params, **TIGHT).fit(X, Y)
-    csr = MultiLabelLogisticClassifierCV(**params, **TIGHT).fit(
-        sparse.csr_matrix(X), Y
-    )
+    csr = MultiLabelLogisticClassifierCV(**params, **TIGHT).fit(sparse.csr_matrix(X), Y)
     assert_array_equal(csr.C_, dense.C_)
     assert_allclose(csr.scores_, dense.scores_, rtol=1e-9)
     assert_allclose(csr.coef_, dense.coef_, rtol=1e-7, atol=1e-9)
