@@ -3,7 +3,7 @@
 On yeast (standardised), enron (the labels with at least 5 positives) and
 OHSUMED-F (from ``../shared/data``, skipped when absent), with the same grid of
 ``Cs``, the same folds (``MultiLabelStratifiedKFold(5)``, given as a list) and
-the same ``tol`` for everyone, it times
+the same ``tol`` for everyone (scikit-learn's default, 1e-4), it times
 
 - ``MultiLabelLogisticClassifierCV``: all labels along one warm-started path per
   fold, folds in parallel (``n_jobs`` default) and on one thread (``n_jobs=1``);
@@ -171,8 +171,13 @@ def run(name, args):
             f"(skbce's scores) and {max(gaps_ref):.1e} (scikit-learn's)",
             end="",
         )
-    score_gap = np.abs(ours.scores_ - ovr_scores(ovr, len(folds))).max()
-    print(f"; held-out scores differ by up to {score_gap:.1e}")
+    # At the chosen C the held-out scores agree to the solvers' tolerance; at
+    # C near 1e4 the objective is so flat that two solutions within tol=1e-4
+    # can score very differently.
+    chosen = np.searchsorted(Cs, ours.C_)
+    labels = np.arange(L)
+    gap = np.abs(mean[chosen, labels] - reference_mean[chosen, labels]).max()
+    print(f"; mean held-out scores at the chosen C differ by up to {gap:.1e}")
 
 
 def main(argv=None):
