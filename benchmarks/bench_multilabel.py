@@ -26,6 +26,10 @@ Run from the repository root::
     python benchmarks/bench_multilabel.py                  # everything
     python benchmarks/bench_multilabel.py --only enron     # one data set
     python benchmarks/bench_multilabel.py --skip-ovr       # skbce only
+    python benchmarks/bench_multilabel.py --grid-search    # GridSearchCV n_jobs
+
+It ends with ``GridSearchCV(MultiLabelLogisticClassifier(), {"C": [0.1, 1.0]},
+cv=KFold(3))`` on OHSUMED-F with ``n_jobs=1`` and ``n_jobs=2``.
 """
 
 import argparse
@@ -128,50 +132,46 @@ def interleaved_times(fits, repeat):
 
 
 class PassCounter:
-    """Counts skbce's products with X, in products with all labels' columns."""
+    """Counts skbce's products with X, in products with all labels' columns.
+
+    Wraps the in-memory row pass: each kernel call is worth the products with X
+    it makes (:data:`PRODUCTS`), times the share of the labels it covers.
+    """
+
+    PRODUCTS = {
+        "point_kernel": 2,  # X @ W and X.T @ G
+        "step_kernel": 1,  # X.T @ G (the logits move by the direction's)
+        "direction_kernel": 1,  # X @ P
+        "hessian_product_kernel": 2,  # X @ V and X.T @ (H * XV)
+    }
 
     def __init__(self, n_labels):
         self.n_labels = n_labels
         self.passes = 0.0
 
     def __enter__(self):
-        self._original = (
-            _row_passes.InMemoryRowPass.reduce,
-            _row_passes.InMemoryRowPass.map,
-        )
-        counter = self
-        reduce, map_ = self._original
-
-        def widths(states, params):
-            for value in list(params.values()) + list(states):
-                if isinstance(value, np.ndarray) and value.ndim == 2:
-                    return value.shape[0] if value.shape[1] != 1 else 1
-            return counter.n_labels
-
-        def counted_reduce(rows, kernel, *states, **params):
-            counter._count(kernel, rows, params)
-            return reduce(rows, kernel, *states, **params)
-
-        def counted_map(rows, kernel, *states, **params):
-            counter._count(kernel, rows, params)
-            return map_(rows, kernel, *states, **params)
-
-        _row_passes.InMemoryRowPass.reduce = counted_reduce
-        _row_passes.InMemoryRowPass.map = counted_map
+        rows = _row_passes.InMemoryRowPass
+        self._original = {
+            name: getattr(rows, name) for name in ("reduce", "map", "apply")
+        }
+        for name, method in self._original.items():
+            setattr(rows, name, self._counted(method))
         return self
 
-    def _count(self, kernel, rows, params):
-        products = {"point_kernel": 2, "step_kernel": 1, "hessian_product_kernel": 2}
-        n = products.get(kernel.__name__, 0)
-        if n and "Y" in rows.block:
-            columns = params.get("columns")
-            width = rows.block["Y"].shape[1] if columns is None else len(columns)
-            self.passes += n * width / self.n_labels
+    def _counted(self, method):
+        def counted(rows, kernel, *states, **params):
+            products = self.PRODUCTS.get(kernel.__name__, 0)
+            if products:
+                columns = params.get("columns")
+                width = rows.block["Y"].shape[1] if columns is None else len(columns)
+                self.passes += products * width / self.n_labels
+            return method(rows, kernel, *states, **params)
+
+        return counted
 
     def __exit__(self, *exc):
-        _row_passes.InMemoryRowPass.reduce, _row_passes.InMemoryRowPass.map = (
-            self._original
-        )
+        for name, method in self._original.items():
+            setattr(_row_passes.InMemoryRowPass, name, method)
 
 
 def liblinear_fit(X, Y, tol):
@@ -263,6 +263,34 @@ def run(name, X, Y, args, setting):
         )
 
 
+def grid_search(args):
+    """GridSearchCV(n_jobs=1 vs 2) over C on OHSUMED-F: joblib's workers each
+    fit with one thread (the default n_jobs=None respects their limits), so the
+    search runs two fits at once instead of one fit on two threads."""
+    from sklearn.model_selection import GridSearchCV, KFold
+
+    if not (DATA / "OHSUMED-F.arff").exists():
+        print("\n=== GridSearchCV: skipped, OHSUMED-F.arff not found")
+        return
+    X, Y = real_data("OHSUMED-F")
+    print(
+        "\n=== GridSearchCV(MultiLabelLogisticClassifier(), {'C': [0.1, 1.0]}, "
+        "cv=KFold(3)) on OHSUMED-F"
+    )
+    fits = {
+        n_jobs: lambda n_jobs=n_jobs: GridSearchCV(
+            MultiLabelLogisticClassifier(),
+            {"C": [0.1, 1.0]},
+            cv=KFold(3),
+            n_jobs=n_jobs,
+        ).fit(X, Y)
+        for n_jobs in (1, 2)
+    }
+    seconds, _ = interleaved_times(fits, args.repeat)
+    for n_jobs, time_taken in seconds.items():
+        print(f"GridSearchCV(n_jobs={n_jobs})                {time_taken:8.3f} s")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skip-ovr", action="store_true", help="time skbce only")
@@ -274,6 +302,9 @@ def main(argv=None):
     )
     parser.add_argument("--repeat", type=int, default=2, help="interleaved rounds")
     parser.add_argument("--setting", choices=["tol=1e-6", "defaults"], action="append")
+    parser.add_argument(
+        "--grid-search", action="store_true", help="only the GridSearchCV timing"
+    )
     args = parser.parse_args(argv)
     try:
         import liblinear.liblinearutil  # noqa: F401
@@ -287,6 +318,9 @@ def main(argv=None):
         f"best of {args.repeat} interleaved wall times; LIBLINEAR "
         f"{'installed' if args.liblinear else 'not installed'}"
     )
+    if args.grid_search:
+        grid_search(args)
+        return
     rng = np.random.default_rng(0)
     sets = {
         "enron": lambda: real_data("enron"),
@@ -316,6 +350,8 @@ def main(argv=None):
         )
         for setting in args.setting or ["tol=1e-6", "defaults"]:
             run(name, X, Y, args, setting)
+    if not args.only:
+        grid_search(args)
 
 
 if __name__ == "__main__":

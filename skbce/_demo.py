@@ -144,8 +144,9 @@ def _yeast_section():
     from . import MultiLabelLogisticClassifier, OptimalThresholdClassifier
     from .datasets import load_yeast
 
-    X_train, Y_train = load_yeast(subset="train", return_X_y=True)
-    X_test, Y_test = load_yeast(subset="test", return_X_y=True)
+    # DataFrames: the label names (Class1 ... Class14) stay with the models
+    X_train, Y_train = load_yeast(subset="train", return_X_y=True, as_frame=True)
+    X_test, Y_test = load_yeast(subset="test", return_X_y=True, as_frame=True)
     prevalence = Y_train.mean(axis=0)
     _rule("2. Multi-label logistic regression: 14 gene functions of yeast")
     _say(
@@ -259,8 +260,6 @@ def _write_figures(folder, counts, thresholds_yeast, threshold_binary):
     for ax, (name, pmf) in zip(axes, pmfs.items()):
         RootogramDisplay.from_predictions(y, pmf, name=name, ax=ax)
         ax.set_title(name)
-        ax.use_sticky_edges = False  # a margin below the deepest bar
-        ax.autoscale()
     figure.suptitle("bioChemists articles: hanging rootograms")
     files = {"rootogram_biochemists.png": figure}
 
@@ -279,11 +278,14 @@ def _write_figures(folder, counts, thresholds_yeast, threshold_binary):
     files["thresholds_yeast.png"] = figure
 
     tuned, X_test, y_test = threshold_binary
-    figure = Figure(figsize=(6.5, 4), layout="constrained")
+    figure = Figure(figsize=(8, 4), layout="constrained")
     ax = figure.subplots()
-    ThresholdCurveDisplay.from_estimator(tuned, X_test, y_test, name="test", ax=ax)
-    ax.axvline(0.5, color="0.5", linestyle=":", linewidth=1, label="0.5")
-    ax.legend(fontsize="small")
+    display = ThresholdCurveDisplay.from_estimator(
+        tuned, X_test, y_test, name="test", ax=ax
+    )
+    ax.axvline(0.5, color="0.5", linestyle=":", linewidth=1, label="cut at 0.5")
+    display.legend_.remove()  # redrawn with the 0.5 line, outside the axes
+    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1), fontsize="small")
     ax.set_title(f"bioChemists: {_PROLIFIC}+ articles (test half)")
     files["threshold_prolific.png"] = figure
 

@@ -1,13 +1,16 @@
 """Tests of skbce.calibration: the exact temperature solve, the meta-estimator, ECE."""
 
 import numpy as np
+import pandas as pd
 import pytest
+import sklearn
 from scipy.optimize import brentq, minimize_scalar
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.datasets import make_classification
 from sklearn.exceptions import NotFittedError
+from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import KFold
+from sklearn.model_selection import GroupKFold, KFold, ShuffleSplit, cross_validate
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.multioutput import MultiOutputClassifier
 from sklearn.pipeline import make_pipeline
@@ -244,7 +247,7 @@ def test_temperature_scaled_classifier_bad_estimator_and_target():
     with pytest.raises(ValueError, match="prefit estimator was fitted on"):
         TemperatureScaledClassifier(fitted, cv="prefit").fit(X, np.where(y > 0, 2, 1))
     multilabel = OneVsRestClassifier(LogisticRegression()).fit(X, np.eye(3)[y])
-    with pytest.raises(ValueError, match="it must score every label of y"):
+    with pytest.raises(ValueError, match=r"gives 3 score\(s\) per sample but y has 2"):
         TemperatureScaledClassifier(multilabel, cv="prefit").fit(X, np.eye(3)[y][:, :2])
     with pytest.raises(NotFittedError, match="When cv='prefit'"):
         TemperatureScaledClassifier(LogisticRegression(), cv="prefit").fit(X, y > 0)
@@ -310,3 +313,186 @@ def test_expected_calibration_error_bad_input():
         expected_calibration_error([[0, 1]], [0.2, 0.3])
     with pytest.raises(ValueError, match="'n_bins' parameter"):
         expected_calibration_error([0, 1], [0.2, 0.3], n_bins=0)
+
+
+def _pooled_reference(base, X, y, splits, weight=None):
+    """The temperature by root finding on the held-out logits of every split.
+
+    Each (row, split) with the row in the split's test part is one observation,
+    scored by the model of the split's training rows; weights by integer
+    repetition, an independent way of weighting.
+    """
+    logits, truth, repeats = [], [], []
+    for train, test in splits:
+        kwargs = {} if weight is None else {"sample_weight": weight[train]}
+        fitted = clone(base).fit(X[train], y[train], **kwargs)
+        logits.append(fitted.decision_function(X[test]))
+        truth.append(y[test])
+        repeats.append(np.ones(len(test), int) if weight is None else weight[test])
+    repeats = np.concatenate(repeats).astype(int)
+    logits = np.repeat(np.concatenate(logits), repeats)
+    truth = np.repeat(np.concatenate(truth), repeats).astype(float)
+    return _temperature_by_root_finding(logits, truth)
+
+
+@pytest.mark.parametrize("shape", ["single split", "shuffle split", "overlapping"])
+def test_temperature_scaled_classifier_cv_not_partitioning_rows(shape):
+    """Check splits that do not partition the rows (uninitialised memory before).
+
+    The temperature is fitted on the held-out (row, split) observations only;
+    the same input gives the same temperature, and a single split the one of
+    cv="prefit" with the model of its training rows on its test rows.
+    """
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(400, 20))
+    y = (X[:, 0] + rng.normal(size=400) > 0).astype(int)
+    base = LogisticRegression(C=100)
+    if shape == "single split":
+        splits = [(np.arange(120, 400), np.arange(120))]
+    elif shape == "shuffle split":
+        splits = list(ShuffleSplit(1, test_size=0.3, random_state=0).split(X))
+    else:
+        tests = [rng.choice(400, 150, replace=False) for _ in range(3)]
+        splits = [(np.setdiff1d(np.arange(400), t), t) for t in tests]
+    temperatures = {
+        TemperatureScaledClassifier(base, cv=splits).fit(X, y).temperature_
+        for _ in range(3)
+    }
+    assert len(temperatures) == 1
+    (temperature,) = temperatures
+    assert temperature == pytest.approx(
+        _pooled_reference(base, X, y, splits), rel=1e-10
+    )
+    if shape != "overlapping":
+        train, test = splits[0]
+        prefit = TemperatureScaledClassifier(
+            clone(base).fit(X[train], y[train]), cv="prefit"
+        ).fit(X[test], y[test])
+        assert temperature == pytest.approx(prefit.temperature_, rel=1e-12)
+
+
+def test_temperature_scaled_classifier_sample_weight():
+    """Check sample_weight: in the inner fits and the loss, as repeated rows."""
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(300, 10))
+    y = (X[:, 0] + rng.normal(size=300) > 0).astype(int)
+    weight = rng.integers(0, 4, size=300)
+    base = LogisticRegression(C=100)
+    splits = list(KFold(3, shuffle=True, random_state=0).split(X))
+    model = TemperatureScaledClassifier(base, cv=splits).fit(
+        X, y, sample_weight=weight.astype(float)
+    )
+    assert model.temperature_ == pytest.approx(
+        _pooled_reference(base, X, y, splits, weight), rel=1e-8
+    )
+    refit = clone(base).fit(X, y, sample_weight=weight)
+    np.testing.assert_allclose(model.estimator_.coef_, refit.coef_)
+    # prefit: integer weights are repeated rows, in the ECE too
+    fitted = clone(base).fit(X[:150], y[:150])
+    weighted = TemperatureScaledClassifier(fitted, cv="prefit").fit(
+        X[150:], y[150:], sample_weight=weight[150:]
+    )
+    rows = np.repeat(np.arange(150, 300), weight[150:])
+    repeated = TemperatureScaledClassifier(fitted, cv="prefit").fit(X[rows], y[rows])
+    for name in ("temperature_", "bce_before_", "bce_after_", "ece_after_"):
+        assert getattr(weighted, name) == pytest.approx(
+            getattr(repeated, name), rel=1e-9
+        )
+
+
+def test_temperature_scaled_classifier_groups_and_routing():
+    """Check groups reach a GroupKFold, and metadata routing of the weights."""
+    rng = np.random.default_rng(2)
+    X = rng.normal(size=(240, 5))
+    y = (X[:, 0] + rng.normal(size=240) > 0).astype(int)
+    groups = np.repeat(np.arange(12), 20)
+    base = LogisticRegression(C=100)
+    model = TemperatureScaledClassifier(base, cv=GroupKFold(4)).fit(X, y, groups=groups)
+    splits = list(GroupKFold(4).split(X, y, groups))
+    assert model.temperature_ == pytest.approx(
+        _pooled_reference(base, X, y, splits), rel=1e-10
+    )
+    with pytest.raises(ValueError, match="groups"):
+        TemperatureScaledClassifier(base, cv=GroupKFold(4)).fit(X, y)
+    weight = rng.integers(1, 3, size=240).astype(float)
+    with sklearn.config_context(enable_metadata_routing=True):
+        inner = make_pipeline(
+            StandardScaler().set_fit_request(sample_weight=False),
+            LogisticRegression(C=100).set_fit_request(sample_weight=True),
+        )
+        routed = TemperatureScaledClassifier(inner, cv=3).set_fit_request(
+            sample_weight=True
+        )
+        routed.fit(X, y, sample_weight=weight)
+        reference = clone(inner).fit(X, y, sample_weight=weight)
+    np.testing.assert_allclose(
+        routed.estimator_[-1].coef_, reference[-1].coef_, rtol=1e-6
+    )
+    with pytest.warns(UserWarning, match="Pipeline.fit does not accept"):
+        TemperatureScaledClassifier(make_pipeline(StandardScaler(), base)).fit(
+            X, y, sample_weight=weight
+        )
+
+
+def test_temperature_scaled_classifier_keeps_label_names():
+    """Check that classes_ are the label names of a DataFrame y or of the model."""
+    from skbce import MultiLabelLogisticClassifier
+
+    X, Y = load_yeast(subset="train", return_X_y=True)
+    X, Y = X[:400], Y[:400, :3]
+    names = ["Class1", "Class2", "Class3"]
+    frame = pd.DataFrame(Y, columns=names)
+    model = TemperatureScaledClassifier(MultiLabelLogisticClassifier(), cv=3)
+    np.testing.assert_array_equal(model.fit(X, frame).classes_, names)
+    fitted = MultiLabelLogisticClassifier().fit(X, frame)
+    prefit = TemperatureScaledClassifier(fitted, cv="prefit").fit(X, Y)
+    np.testing.assert_array_equal(prefit.classes_, names)
+    with pytest.raises(ValueError, match="are not the labels"):
+        TemperatureScaledClassifier(fitted, cv="prefit").fit(X, frame[names[::-1]])
+    binary = TemperatureScaledClassifier(LogisticRegression(), cv=3)
+    np.testing.assert_array_equal(binary.fit(X, Y[:, 0]).classes_, [0, 1])
+
+
+def test_temperature_scaled_classifier_frozen_estimator_in_cross_validate():
+    """Check the pattern for a fitted model in cross_validate: FrozenEstimator."""
+    X, y = make_classification(n_samples=400, n_features=10, random_state=0)
+    fitted = LogisticRegression(C=100).fit(X[:200], y[:200])
+    with pytest.raises(NotFittedError, match="must be fitted"):
+        cross_validate(
+            TemperatureScaledClassifier(fitted, cv="prefit"),
+            X[200:],
+            y[200:],
+            cv=3,
+            error_score="raise",
+        )
+    folds = list(KFold(3).split(X[200:]))
+    results = cross_validate(
+        TemperatureScaledClassifier(FrozenEstimator(fitted), cv="prefit"),
+        X[200:],
+        y[200:],
+        cv=folds,
+        scoring="neg_log_loss",
+        return_estimator=True,
+    )
+    logits = fitted.decision_function(X[200:])
+    for (train, _), calibrated in zip(folds, results["estimator"]):
+        expected = _temperature_by_root_finding(
+            logits[train], y[200:][train].astype(float)
+        )
+        assert calibrated.temperature_ == pytest.approx(expected, rel=1e-10)
+
+
+def test_expected_calibration_error_sample_weight_is_repetition(global_random_seed):
+    """Check that integer weights in the ECE equal repeated rows."""
+    rng = np.random.default_rng(global_random_seed)
+    proba = rng.uniform(size=(200, 2))
+    y = (rng.uniform(size=proba.shape) < proba).astype(int)
+    weight = rng.integers(0, 4, size=200)
+    rows = np.repeat(np.arange(200), weight)
+    np.testing.assert_allclose(
+        expected_calibration_error(y, proba, sample_weight=weight * 1e300),
+        expected_calibration_error(y[rows], proba[rows]),
+        rtol=1e-12,
+    )
+    with pytest.raises(ValueError, match="at least one non-zero"):
+        expected_calibration_error(y, proba, sample_weight=np.zeros(200))

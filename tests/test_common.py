@@ -9,6 +9,8 @@ import inspect
 
 from sklearn.base import BaseEstimator
 from sklearn.linear_model import LogisticRegression, RidgeClassifier
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import skbce
@@ -29,12 +31,17 @@ ESTIMATORS = [
     HurdleRegressor(alpha=1e-2),
     HurdleRegressor(count_model="negbin", alpha=1e-2),
     MultiLabelLogisticClassifier(),
+    MultiLabelLogisticClassifier(solver="lbfgs"),
     # Cs up to 1: at larger C the checks' well-separated data give logits
     # beyond 17, where float32 predict_proba rounds to 1 while the exact
     # predict_log_proba is -e^-17 (check_classifiers_train compares them with
     # atol=1e-9; MultiLabelLogisticClassifier(C=1e4) fails it the same way).
     MultiLabelLogisticClassifierCV(Cs=[0.01, 0.1, 1.0]),
     OptimalThresholdClassifier(RidgeClassifier(), cv=3),
+    # The threshold and temperature meta-estimators as users build them.
+    OptimalThresholdClassifier(LogisticRegression()),
+    OptimalThresholdClassifier(make_pipeline(StandardScaler(), LogisticRegression())),
+    OptimalThresholdClassifier(MultiLabelLogisticClassifier()),
     TemperatureScaledClassifier(LogisticRegression()),
 ]
 
@@ -53,7 +60,38 @@ def test_registry_lists_every_public_estimator():
     assert {type(est) for est in ESTIMATORS} == _public_estimator_classes()
 
 
-@parametrize_with_checks(ESTIMATORS)
+# The expected failures, each with its reason. The first two are the ones
+# scikit-learn declares for its own threshold tuner, TunedThresholdClassifierCV
+# (sklearn/utils/_test_common/instance_generator.py, PER_ESTIMATOR_XFAIL_CHECKS).
+_TUNED_THRESHOLD = "Threshold at probability 0.5 does not hold"
+_WEIGHTS_IN_FOLDS = (
+    "Due to the cross-validation and sample ordering, removing a sample is not "
+    "strictly equal to putting its weight to zero; and without metadata routing "
+    "the weights do not reach the inner fits of a Pipeline, only the objective."
+)
+# F1 has a positive class; with the string labels of this check and no
+# pos_label, OptimalThresholdClassifier refuses to guess it (issue 14, item 3),
+# as scikit-learn's f1_score and TunedThresholdClassifierCV(scoring="f1") do
+# (ValueError: pos_label=1 is not a valid label).
+_STRING_LABELS = (
+    "String class labels need pos_label for the F1 objective: ValueError, as "
+    "TunedThresholdClassifierCV(scoring='f1') raises on this check"
+)
+
+
+def _expected_failed_checks(estimator):
+    if not isinstance(estimator, OptimalThresholdClassifier):
+        return {}
+    failed = {"check_classifiers_classes": _STRING_LABELS}
+    if isinstance(estimator.estimator, RidgeClassifier):
+        return failed  # decision values: the cut 0 of check_classifiers_train
+    failed["check_classifiers_train"] = _TUNED_THRESHOLD
+    if hasattr(estimator.estimator, "steps"):
+        failed["check_sample_weight_equivalence_on_dense_data"] = _WEIGHTS_IN_FOLDS
+    return failed
+
+
+@parametrize_with_checks(ESTIMATORS, expected_failed_checks=_expected_failed_checks)
 def test_sklearn_compatible_estimator(estimator, check):
-    """Run one scikit-learn estimator check, with no expected failures."""
+    """Run one scikit-learn estimator check; the expected failures have reasons."""
     check(estimator)

@@ -271,6 +271,8 @@ def test_optimal_threshold_classifier_prefit_dask_equals_in_memory(client, multi
         estimator = LogisticRegression()
     estimator.fit(X[:800], y[:800])
     kwargs = dict(cv="prefit", refit=False, objective="f1")
+    if not multilabel:
+        kwargs["pos_label"] = "yes"  # string classes name their positive one
     ref = OptimalThresholdClassifier(estimator, **kwargs).fit(X[800:], y[800:])
     model = OptimalThresholdClassifier(estimator, **kwargs).fit(
         da.from_array(X[800:], chunks=(250, 4)), da.from_array(y[800:], chunks=300)

@@ -211,3 +211,72 @@ def test_rootogram_display_requires_matplotlib(monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     with pytest.raises(ImportError, match="from_predictions requires matplotlib"):
         RootogramDisplay.from_predictions([0, 1], [[0.5, 0.5], [0.5, 0.5]])
+
+
+def test_rootogram_display_requires_matplotlib_hint_works_from_a_checkout(
+    monkeypatch,
+):
+    """Check that the install hint installs the plot extra from the source tree.
+
+    skbce is not on the package index: `pip install "skbce[plot]"` fails.
+    """
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    with pytest.raises(ImportError) as error:
+        RootogramDisplay.from_predictions([0, 1], [[0.5, 0.5], [0.5, 0.5]])
+    message = str(error.value)
+    assert 'pip install ".[plot]"' in message and "skbce[plot]" not in message
+
+
+@pytest.mark.parametrize("style", ["hanging", "suspended"])
+def test_rootogram_display_bars_keep_a_margin_below(pyplot, poisson_fit, style):
+    """Check that the lowest bar end does not touch the lower axis edge."""
+    display = _make_display("from_estimator", poisson_fit, style=style)
+    display.figure_.canvas.draw()
+    _, bottoms, heights = _bar_geometry(display)
+    lowest = min(bottoms.min(), (bottoms + heights).min())
+    low, high = display.ax_.get_ylim()
+    assert low < lowest - 0.01 * (high - low)
+
+
+@pytest.fixture(scope="module")
+def hurdle_with_exposure():
+    """A hurdle model fitted with an offset (log exposure) and a pipeline one."""
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from skbce import HurdleRegressor
+
+    X, y = load_biochemists(return_X_y=True)
+    exposure = np.random.default_rng(0).uniform(0.5, 3.0, size=y.shape[0])
+    y = np.random.default_rng(1).poisson(exposure * (1 + y))  # counts per exposure
+    offset = np.log(exposure)
+    hurdle = HurdleRegressor(alpha=1e-3).fit(X, y, offset=offset)
+    pipeline = make_pipeline(StandardScaler(), HurdleRegressor(alpha=1e-3)).fit(X, y)
+    return X, y, offset, hurdle, pipeline
+
+
+def test_rootogram_display_offset_reaches_predict_pmf(pyplot, hurdle_with_exposure):
+    """Check that a rate model's rootogram uses the exposure (it was dropped)."""
+    X, y, offset, hurdle, _ = hurdle_with_exposure
+    display = RootogramDisplay.from_estimator(hurdle, X, y, offset=offset, max_count=10)
+    pmf = hurdle.predict_pmf(X, max_count=10, offset=offset)
+    assert_allclose(display.expected_frequency, pmf.sum(axis=0), rtol=1e-12)
+    without = hurdle.predict_pmf(X, max_count=10).sum(axis=0)
+    assert not np.allclose(display.expected_frequency, without, rtol=1e-2)
+
+
+def test_rootogram_display_pipeline_ending_in_a_count_model(
+    pyplot, hurdle_with_exposure
+):
+    """Check a Pipeline whose last step is the hurdle model (an error before)."""
+    X, y, _, _, pipeline = hurdle_with_exposure
+    display = RootogramDisplay.from_estimator(pipeline, X, y, max_count=8)
+    pmf = pipeline[-1].predict_pmf(pipeline[0].transform(X), max_count=8)
+    assert_allclose(display.expected_frequency, pmf.sum(axis=0), rtol=1e-12)
+    assert display.name == "Pipeline"
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    plain = make_pipeline(StandardScaler(), PoissonRegressor()).fit(X, y)
+    with pytest.raises(ValueError, match="nor has its last step PoissonRegressor"):
+        RootogramDisplay.from_estimator(plain, X, y)

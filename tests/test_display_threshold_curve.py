@@ -5,8 +5,10 @@ the exact search and OptimalThresholdClassifier."""
 import sys
 
 import numpy as np
+import pandas as pd
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
+from sklearn.base import clone
 from sklearn.datasets import make_classification, make_multilabel_classification
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
@@ -14,7 +16,7 @@ from sklearn.metrics import f1_score, precision_score, recall_score
 from sklearn.model_selection import train_test_split
 from sklearn.multiclass import OneVsRestClassifier
 
-from skbce import OptimalThresholdClassifier
+from skbce import MultiLabelLogisticClassifier, OptimalThresholdClassifier
 from skbce.display import ThresholdCurveDisplay
 
 
@@ -146,15 +148,21 @@ def test_threshold_curve_display_multilabel_panels(pyplot, multilabel_split, rng
     display = ThresholdCurveDisplay.from_predictions(Y, scores)
     assert display.ax_.shape == (3,)
     assert len({ax.get_position().bounds for ax in display.ax_}) == 3
+    shown = []
     for j in range(3):
         _check_panel(display, j, Y[:, j], scores[:, j])
         best = display.best_threshold[j]
-        assert display.ax_[j].get_title() == f"label {j}, threshold {best:.3g}"
+        title, threshold = display.ax_[j].get_title().split(", threshold ")
+        assert title == f"label {j}"
+        assert float(threshold) == pytest.approx(best, abs=5e-4)
+        shown.append(threshold)
         assert_allclose(
             f1_score(Y[:, j], scores[:, j] >= best),
             _brute_force_best_f1(Y[:, j], scores[:, j]),
         )
 
+    # the same number of decimals in every title (three for thresholds in [0, 1])
+    assert {len(t.split(".")[1]) for t in shown} == {3}
     single = ThresholdCurveDisplay.from_predictions(Y, scores, label=2)
     assert_allclose(single.objective[0], display.objective[2])
     assert single.ax_.get_title() == "label 2"
@@ -193,9 +201,10 @@ def test_threshold_curve_display_plot_on_given_axes(pyplot):
     assert display.precision_lines_ == [] and display.recall_lines_ == []
     assert len(display.threshold_lines_) == 1  # none drawn at +inf
     assert_allclose(display.objective_lines_[1].get_xdata(), [0.9, 0.2])
-    # several panels share one legend; each title names the panel's threshold
+    # several panels share one figure legend; each title names the threshold
     assert display.threshold_lines_[0].get_label() == "chosen threshold"
-    assert axes[1].get_legend() is None
+    assert axes[0].get_legend() is None and axes[1].get_legend() is None
+    assert display.legend_ in figure.legends
     assert axes[0].get_ylabel() == "F1" and axes[1].get_ylabel() == ""
 
 
@@ -205,13 +214,13 @@ def test_threshold_curve_display_legend_names_value_at_threshold(pyplot):
         [np.inf, 0.8, 0.4], [0.0, 0.5, 0.7], best_threshold=0.6, objective_name="F1"
     ).plot()
     # 0.6 predicts the scores >= 0.8 positive: the value at 0.8
-    assert display.threshold_lines_[0].get_label() == "threshold 0.6 (F1 0.5)"
+    assert display.threshold_lines_[0].get_label() == "threshold 0.600 (F1 0.500)"
 
 
 @pytest.mark.parametrize(
     "kwargs, err_msg",
     [
-        ({"label": 3}, r"label must be None, an integer in \[0, 3\)"),
+        ({"label": 3}, r"a label name \(one of \[0, 1, 2\]\), an integer position"),
         ({"label": [0, -1]}, "label must be None"),
         ({"objective": "roc_auc"}, "does not depend on a decision threshold"),
     ],
@@ -278,3 +287,140 @@ def test_threshold_curve_display_requires_matplotlib(monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     with pytest.raises(ImportError, match="from_predictions requires matplotlib"):
         ThresholdCurveDisplay.from_predictions([0, 1], [0.2, 0.8])
+
+
+@pytest.fixture(scope="module")
+def named_multilabel():
+    """Three named labels, a tuned MultiLabelLogisticClassifier and test data."""
+    X, Y = make_multilabel_classification(
+        n_samples=500, n_features=8, n_classes=3, n_labels=1, random_state=0
+    )
+    Y = pd.DataFrame(Y, columns=["Class1", "Class2", "Class14"])
+    X_train, X_test, Y_train, Y_test = train_test_split(X, Y, random_state=0)
+    tuned = OptimalThresholdClassifier(MultiLabelLogisticClassifier(), cv=3)
+    return tuned.fit(X_train, Y_train), X_test, Y_test
+
+
+def test_threshold_curve_display_label_names(pyplot, named_multilabel):
+    """Check label names: selected by name, panel titles (issue 16)."""
+    tuned, X_test, Y_test = named_multilabel
+    display = ThresholdCurveDisplay.from_estimator(tuned, label=["Class14", "Class1"])
+    titles = [ax.get_title().split(",")[0] for ax in display.ax_]
+    assert titles == ["Class14", "Class1"]
+    assert_allclose(display.objective[0], tuned.cv_results_[2]["objective"])
+    assert_allclose(display.best_threshold, tuned.best_threshold_[[2, 0]])
+    # a single name, on test data: the curve of that label's scores
+    one = ThresholdCurveDisplay.from_estimator(tuned, X_test, Y_test, label="Class2")
+    assert one.ax_.get_title() == "Class2"
+    _check_panel(one, 0, Y_test["Class2"].to_numpy(), tuned.predict_proba(X_test)[:, 1])
+    # from_predictions takes the names of a DataFrame y_true
+    scores = tuned.predict_proba(X_test)
+    direct = ThresholdCurveDisplay.from_predictions(Y_test, scores, label="Class14")
+    assert direct.ax_.get_title() == "Class14"
+    _check_panel(direct, 0, Y_test["Class14"].to_numpy(), scores[:, 2])
+    # a plain classifier fitted on a DataFrame: its classes_ name the panels
+    plain = ThresholdCurveDisplay.from_estimator(
+        tuned.estimator_, X_test, Y_test.to_numpy(), label=["Class2"]
+    )
+    assert plain.ax_.get_title().startswith("Class2")
+    with pytest.raises(ValueError, match=r"a label name \(one of \['Class1'"):
+        ThresholdCurveDisplay.from_estimator(tuned, label="Class3")
+
+
+@pytest.mark.parametrize("average", ["micro", "samples"])
+def test_threshold_curve_display_joint_average_says_what_is_marked(
+    pyplot, named_multilabel, average
+):
+    """Check that micro/samples thresholds are said to be joint, not per-curve."""
+    tuned, X_test, Y_test = named_multilabel
+    joint = clone(tuned).set_params(average=average)
+    joint.fit(X_test, Y_test)
+    display = ThresholdCurveDisplay.from_estimator(joint)
+    label = display.threshold_lines_[0].get_label()
+    assert f"jointly maximizing the {average}-averaged F1" in label
+    assert label in [t.get_text() for t in display.legend_.get_texts()]
+    macro = ThresholdCurveDisplay.from_estimator(tuned)
+    assert macro.threshold_lines_[0].get_label() == "chosen threshold"
+
+
+def test_threshold_curve_display_styling_kwargs(pyplot, binary_split):
+    """Check that the *_kwargs reach matplotlib and override the defaults."""
+    X_train, X_test, y_train, y_test = binary_split
+    model = LogisticRegression().fit(X_train, y_train)
+    display = ThresholdCurveDisplay.from_estimator(
+        model,
+        X_test,
+        y_test,
+        objective_kwargs={"color": "tab:purple", "linewidth": 3},
+        precision_kwargs={"color": "0.2", "linestyle": ":"},
+        recall_kwargs={"alpha": 0.3, "label": "sensitivity"},
+        threshold_kwargs={"color": "tab:red", "linestyle": "-."},
+    )
+    objective_line = display.objective_lines_[0]
+    assert objective_line.get_color() == "tab:purple"
+    assert objective_line.get_linewidth() == 3
+    assert objective_line.get_drawstyle() == "steps-post"  # a default kept
+    assert display.precision_lines_[0].get_color() == "0.2"
+    assert display.precision_lines_[0].get_linestyle() == ":"
+    assert display.recall_lines_[0].get_alpha() == 0.3
+    assert display.recall_lines_[0].get_label() == "sensitivity"
+    assert display.threshold_lines_[0].get_color() == "tab:red"
+    assert display.threshold_lines_[0].get_linestyle() == "-."
+
+
+def _overlaps(extent, other):
+    return extent.overlaps(other) and extent.intersection(extent, other).width > 0
+
+
+@pytest.mark.parametrize("n_labels", [1, 3])
+def test_threshold_curve_display_legend_covers_no_curve(pyplot, n_labels, rng):
+    """Check that the legend lies outside every panel (it covered curves)."""
+    Y = rng.integers(0, 2, size=(300, n_labels))
+    scores = np.clip(0.4 * Y + rng.random(Y.shape), 0, 1)
+    if n_labels == 1:
+        Y, scores = Y[:, 0], scores[:, 0]
+    display = ThresholdCurveDisplay.from_predictions(Y, scores)
+    display.figure_.canvas.draw()
+    renderer = display.figure_.canvas.get_renderer()
+    legend = display.legend_.get_window_extent(renderer)
+    for ax in np.atleast_1d(display.ax_):
+        panel = ax.get_window_extent(renderer)
+        assert not _overlaps(legend, panel)
+
+
+def test_threshold_curve_display_tuned_pos_label(pyplot, binary_split):
+    """Check that a tuned positive class is the one drawn, and named."""
+    X_train, X_test, y_train, y_test = binary_split
+    labels_train = np.where(y_train == 1, "disease", "healthy")
+    labels_test = np.where(y_test == 1, "disease", "healthy")
+    tuned = OptimalThresholdClassifier(
+        LogisticRegression(), pos_label="disease", cv=3
+    ).fit(X_train, labels_train)
+    display = ThresholdCurveDisplay.from_estimator(tuned, X_test, labels_test)
+    disease = tuned.predict_proba(X_test)[:, 0]  # "disease" is classes_[0]
+    _check_panel(display, 0, labels_test == "disease", disease)
+    assert display.ax_.get_ylabel() == "F1 of 'disease', precision, recall"
+    with pytest.raises(ValueError, match="is not the positive class"):
+        ThresholdCurveDisplay.from_estimator(tuned, pos_label="healthy")
+    # a plain classifier: pos_label picks the scores and the truth
+    plain = ThresholdCurveDisplay.from_estimator(
+        tuned.estimator_, X_test, labels_test, pos_label="disease"
+    )
+    _check_panel(plain, 0, labels_test == "disease", disease)
+
+
+def test_threshold_curve_display_dask_fitted_classifier(pyplot):
+    """Check a classifier tuned on dask collections (TypeError before)."""
+    da = pytest.importorskip("dask.array")
+    X, y = make_classification(n_samples=1000, n_features=6, random_state=0)
+    fitted = LogisticRegression().fit(X[:400], y[:400])
+    tuned = OptimalThresholdClassifier(fitted, cv="prefit", refit=False).fit(
+        da.from_array(X[400:], chunks=(150, 6)), da.from_array(y[400:], chunks=150)
+    )
+    with pytest.raises(ValueError, match="fitted on dask collections"):
+        ThresholdCurveDisplay.from_estimator(tuned)
+    display = ThresholdCurveDisplay.from_estimator(
+        tuned, da.from_array(X[400:], chunks=(150, 6)), da.from_array(y[400:])
+    )
+    _check_panel(display, 0, y[400:], fitted.predict_proba(X[400:])[:, 1])
+    assert_allclose(display.best_threshold, [tuned.best_threshold_])

@@ -1,6 +1,9 @@
 """Tests of the exact threshold search in skbce.metrics."""
 
+import warnings
+
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.exceptions import UndefinedMetricWarning
 from sklearn.metrics import (
@@ -218,14 +221,17 @@ def test_micro_coordinate_ascent_never_decreases(rng):
     candidates, _ = _exact_candidates(Y == 1, S, None)
     start = np.zeros(5, dtype=int)  # a poor start: nothing positive
     rows, history = _micro_coordinate_ascent(objective, candidates, start)
-    assert np.all(np.diff(history) > 0)
+    feasible, values = zip(*history)  # unconstrained: every point is feasible
+    assert all(feasible)
+    assert np.all(np.diff(values) > 0)
     # at the end no single label can improve the pooled objective
     final = candidates.thresholds[rows, np.arange(5)]
+    assert micro_f1(final) == pytest.approx(values[-1], rel=1e-12)
     for j in range(5):
         for t in np.append(np.unique(S[:, j]), np.inf):
             trial = final.copy()
             trial[j] = t
-            assert micro_f1(trial) <= history[-1] + 1e-12
+            assert micro_f1(trial) <= values[-1] + 1e-12
 
 
 @pytest.mark.parametrize("weighted", [False, True])
@@ -407,3 +413,153 @@ def test_optimal_threshold_bad_input():
         optimal_threshold([0, 1], [0.1, 0.2], average="weighted")
     with pytest.raises(ValueError, match="average='samples' .* cannot be combined"):
         optimal_threshold([0, 1], [0.1, 0.2], average="samples", thresholds=5)
+
+
+def test_optimal_threshold_matthews_does_not_overflow(rng):
+    """Check MCC at n where int32 products overflowed (it returned 17.9).
+
+    Unit weights give integer counts; ``(tp + fp)(tp + fn)(tn + fp)(tn + fn)``
+    exceeds int32 from a few hundred rows, int64 when counts are pooled over
+    labels, and float64 with weights near 1e77.
+    """
+    y_true = rng.integers(0, 2, size=1000)
+    y_score = rng.random(1000)
+    threshold, score = optimal_threshold(y_true, y_score, objective="matthews_corrcoef")
+    assert -1 <= score <= 1
+    assert score == pytest.approx(
+        matthews_corrcoef(y_true, y_score >= threshold), rel=1e-12
+    )
+    some = np.append(np.sort(y_score)[::50], np.inf)  # no better threshold
+    assert score >= _brute_force(
+        y_true, y_score, _REFERENCES["matthews_corrcoef"], candidates=some
+    )
+    # weights near 1e77: the same counts up to a factor, the same MCC
+    weighted = optimal_threshold(
+        y_true,
+        y_score,
+        objective="matthews_corrcoef",
+        sample_weight=np.full(1000, 3e77),
+    )
+    assert weighted[0] == threshold and weighted[1] == pytest.approx(score)
+
+
+def test_optimal_threshold_micro_matthews_does_not_overflow(rng):
+    """Check micro MCC on 240 000 pooled elements (int64 products overflowed)."""
+    Y = (rng.random((24_000, 10)) < 0.5).astype(int)
+    S = np.round(Y * 0.2 + rng.random(Y.shape), 2)
+    thresholds, score = optimal_threshold(
+        Y, S, objective="matthews_corrcoef", average="micro"
+    )
+    assert -1 <= score <= 1
+    # micro MCC is the MCC of all (sample, label) decisions pooled
+    pooled = matthews_corrcoef(Y.ravel(), (S >= thresholds).ravel())
+    assert score == pytest.approx(pooled, rel=1e-10)
+
+
+@pytest.mark.parametrize("scale", [1e-300, 1e-8, 1e8, 1e300])
+def test_optimal_threshold_weight_scale_changes_nothing(scale, rng):
+    """Check that every objective is the same at any weight scale, no overflow."""
+    y_true, y_score = _tied_problem(rng, n=300, n_levels=40)
+    weight = rng.integers(1, 5, size=y_true.size).astype(float)
+    for objective in sorted(_REFERENCES):
+        options = dict(objective=objective, beta=2.0, fn_cost=3.0)
+        expected = optimal_threshold(y_true, y_score, sample_weight=weight, **options)
+        scaled = optimal_threshold(
+            y_true, y_score, sample_weight=weight * scale, **options
+        )
+        assert scaled[0] == expected[0]
+        assert scaled[1] == pytest.approx(expected[1], rel=1e-12, abs=1e-15)
+
+
+def test_optimal_threshold_callable_returning_nan_is_refused(rng):
+    """Check that a NaN objective value raises instead of returning +inf."""
+    y_true, y_score = _tied_problem(rng)
+
+    def precision(tp, fp, fn, tn):
+        return tp / (tp + fp)  # 0/0 = NaN when nothing is predicted positive
+
+    with (
+        np.errstate(invalid="ignore"),
+        pytest.raises(ValueError, match=r"returned NaN \(e.g. at tp=0, fp=0"),
+    ):
+        optimal_threshold(y_true, y_score, objective=precision)
+    with (
+        np.errstate(invalid="ignore"),
+        pytest.raises(ValueError, match="returned NaN"),
+    ):
+        optimal_threshold(
+            np.column_stack([y_true, y_true]),
+            np.column_stack([y_score, y_score]),
+            objective=precision,
+            average="micro",
+        )
+
+
+@pytest.mark.parametrize(
+    "y_true",
+    [
+        pd.array([True, False, None, True], dtype="boolean"),
+        pd.Series([1, 0, None, 1], dtype="Int64"),
+        pd.Series(["yes", "no", None, "yes"], dtype="string"),
+        np.array([1.0, 0.0, np.nan, 1.0]),
+        np.array([1, 0, None, 1], dtype=object),
+    ],
+)
+def test_optimal_threshold_refuses_missing_labels(y_true):
+    """Check that NaN or pandas NA in y_true gets a clear ValueError."""
+    with pytest.raises(ValueError, match="y_true contains NaN or missing values"):
+        optimal_threshold(y_true, [0.1, 0.2, 0.3, 0.4], pos_label=None)
+
+
+@pytest.mark.parametrize(
+    "y_true",
+    [
+        pd.array([True, False, False, True], dtype="boolean"),
+        pd.Series([1, 0, 0, 1], dtype="Int64"),
+        pd.Series([True, False, False, True]),
+    ],
+)
+def test_optimal_threshold_nullable_labels_without_missing_values(y_true):
+    """Check that pandas nullable labels without NA give the NumPy result."""
+    y_score = [0.4, 0.2, 0.3, 0.1]
+    assert optimal_threshold(y_true, y_score) == optimal_threshold(
+        [1, 0, 0, 1], y_score
+    )
+
+
+def test_optimal_threshold_micro_constrained_finds_the_feasible_point():
+    """Check the issue's case: micro bounds met by [0.7, inf], not [0.4, 0.3]."""
+    Y = np.array([[1, 0], [0, 0], [0, 1]])
+    S = np.array([[0.7, 0.9], [0.1, 0.8], [0.0, 0.3]])
+    objective = constrained("recall", precision=0.8)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UndefinedMetricWarning)
+        thresholds, recall = optimal_threshold(
+            Y, S, average="micro", objective=objective
+        )
+    decisions = (S >= thresholds).astype(int)
+    assert precision_score(Y.ravel(), decisions.ravel()) >= 0.8
+    assert recall == recall_score(Y.ravel(), decisions.ravel()) == 0.5
+
+
+def test_optimal_threshold_micro_infeasible_warning_names_the_pooled_counts():
+    """Check that an unreachable micro bound warns about the pooled counts."""
+    Y = np.array([[1, 0], [0, 1], [0, 1]])
+    S = np.array([[0.1, 0.2], [0.9, 0.1], [0.8, 0.05]])
+    with pytest.warns(UndefinedMetricWarning, match="pooled over all labels") as w:
+        optimal_threshold(
+            Y, S, average="micro", objective=constrained("f1", precision=0.9)
+        )
+    assert "label(s)" not in str(w[0].message)
+
+
+def test_optimal_threshold_warnings_name_dataframe_columns():
+    """Check that warnings name the labels by the columns of a DataFrame y_true."""
+    Y = pd.DataFrame({"Class1": [1, 0, 1], "Class2": [0, 0, 0]})
+    S = np.array([[0.9, 0.1], [0.2, 0.3], [0.8, 0.4]])
+    with pytest.warns(UndefinedMetricWarning, match=r"label\(s\) \['Class2'\]"):
+        optimal_threshold(Y, S)
+    with pytest.warns(UndefinedMetricWarning, match=r"label\(s\) \['Class2'\]"):
+        optimal_threshold(Y, S, objective=constrained("recall", precision=0.9))
+    with pytest.warns(UndefinedMetricWarning, match="the positive class 'yes'"):
+        optimal_threshold(["no", "no"], [0.1, 0.2], pos_label="yes")

@@ -1,19 +1,24 @@
 """Tests of OptimalThresholdClassifier."""
 
 import numpy as np
+import pandas as pd
 import pytest
 import sklearn
-from sklearn.base import clone
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.datasets import make_classification, make_multilabel_classification
 from sklearn.exceptions import NotFittedError, UndefinedMetricWarning
+from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression, RidgeClassifier
 from sklearn.metrics import f1_score
 from sklearn.model_selection import (
     GridSearchCV,
     GroupKFold,
+    ShuffleSplit,
     StratifiedKFold,
     TunedThresholdClassifierCV,
     cross_val_predict,
+    cross_val_score,
+    cross_validate,
     train_test_split,
 )
 from sklearn.multiclass import OneVsRestClassifier
@@ -21,9 +26,10 @@ from sklearn.multioutput import MultiOutputClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeClassifier
+from sklearn.utils import get_tags
 from sklearn.utils._param_validation import InvalidParameterError
 
-from skbce import OptimalThresholdClassifier
+from skbce import MultiLabelLogisticClassifier, OptimalThresholdClassifier
 from skbce.metrics import constrained, optimal_threshold
 
 
@@ -121,18 +127,62 @@ def test_optimal_threshold_classifier_list_of_probabilities(multilabel_data):
 
 
 def test_optimal_threshold_classifier_string_labels(binary_data):
-    """Check that string class labels are predicted, the second class positive."""
+    """Check that string labels need pos_label, which names the class tuned."""
     X, y = binary_data
     labels = np.array(["healthy", "sick"])[y]
-    model = OptimalThresholdClassifier(LogisticRegression()).fit(X, labels)
+    with pytest.raises(ValueError, match="pass pos_label= to name it"):
+        OptimalThresholdClassifier(LogisticRegression()).fit(X, labels)
+    model = OptimalThresholdClassifier(LogisticRegression(), pos_label="sick")
+    model.fit(X, labels)
     numeric = OptimalThresholdClassifier(LogisticRegression()).fit(X, y)
     np.testing.assert_array_equal(model.classes_, ["healthy", "sick"])
     assert model.best_threshold_ == numeric.best_threshold_
-    np.testing.assert_array_equal(model.predict(X), labels_of(numeric.predict(X)))
+    assert model.best_score_ == numeric.best_score_
+    np.testing.assert_array_equal(model.predict(X), model.classes_[numeric.predict(X)])
 
 
-def labels_of(y):
-    return np.array(["healthy", "sick"])[y]
+@pytest.mark.parametrize("response_method", ["predict_proba", "decision_function"])
+def test_optimal_threshold_classifier_pos_label_first_class(
+    binary_data, response_method
+):
+    """Check pos_label naming the first class: its F1 is tuned, on its own scores.
+
+    The rare disease is the first class in sorted order (a regression: the last
+    class, "healthy", used to be tuned whatever the labels meant).
+    """
+    X, y = binary_data
+    labels = np.where(y == 1, "disease", "healthy")  # "disease" sorts first
+    folds = list(StratifiedKFold(5).split(X, y))
+    model = OptimalThresholdClassifier(
+        LogisticRegression(),
+        pos_label="disease",
+        response_method=response_method,
+        cv=folds,
+    ).fit(X, labels)
+    # the reference: the search on the held-out scores of "disease"
+    held_out = cross_val_predict(
+        LogisticRegression(), X, labels, cv=folds, method=response_method
+    )
+    disease_score = held_out[:, 0] if held_out.ndim == 2 else -held_out
+    threshold, score = optimal_threshold(labels, disease_score, pos_label="disease")
+    assert model.best_threshold_ == pytest.approx(threshold)
+    assert model.best_score_ == pytest.approx(score)
+    predicted = model.predict(X)
+    assert (predicted == "disease").any()
+    own = getattr(model.estimator_, response_method)(X)
+    own = own[:, 0] if own.ndim == 2 else -own
+    np.testing.assert_array_equal(predicted == "disease", own >= threshold)
+    # best_score_ is the F1 of "disease", as scikit-learn computes it
+    held_out_f1 = f1_score(
+        labels,
+        np.where(disease_score >= threshold, "disease", "healthy"),
+        pos_label="disease",
+    )
+    assert model.best_score_ == pytest.approx(held_out_f1)
+    with pytest.raises(ValueError, match="pos_label='sick' is not one of the"):
+        OptimalThresholdClassifier(LogisticRegression(), pos_label="sick").fit(
+            X, labels
+        )
 
 
 def test_optimal_threshold_classifier_prefit(binary_data):
@@ -241,7 +291,7 @@ def test_optimal_threshold_classifier_label_without_positives_in_a_fold():
     model = OptimalThresholdClassifier(
         OneVsRestClassifier(LogisticRegression()), cv=folds
     )
-    with pytest.warns(UndefinedMetricWarning, match=r"Label\(s\) \[1, 2\] have no"):
+    with pytest.warns(UndefinedMetricWarning, match=r"of label\(s\) \[1, 2\]"):
         model.fit(X, Y)
     assert np.isnan(model.cv_results_[1]["fold_objective"][1]).all()
     assert not np.isnan(model.cv_results_[1]["fold_objective"][0]).any()
@@ -291,7 +341,7 @@ def test_optimal_threshold_classifier_warns_when_estimator_ignores_weights(
     """Check that weights an estimator cannot take are used in the objective only."""
     X, y = binary_data
     inner = make_pipeline(StandardScaler(), LogisticRegression())
-    with pytest.warns(UserWarning, match="only used in the objective"):
+    with pytest.warns(UserWarning, match="only used in the .*own objective"):
         OptimalThresholdClassifier(inner).fit(X, y, sample_weight=np.ones(y.size))
 
 
@@ -307,13 +357,27 @@ def test_optimal_threshold_classifier_in_pipeline_and_grid_search(binary_data):
         pipe.predict(X),
         tuned.predict_proba(pipe[0].transform(X))[:, 1] >= tuned.best_threshold_,
     )
+    # The grid search scores each configuration as cross_val_score does, and
+    # refits the best one as a direct fit with its parameters.
+    grid = {"estimator__C": [0.01, 1.0], "objective": ["f1"]}
+    outer = StratifiedKFold(3, shuffle=True, random_state=0)
     search = GridSearchCV(
         OptimalThresholdClassifier(LogisticRegression(), cv=3),
-        {"estimator__C": [0.01, 1.0], "objective": ["f1", "youden"]},
+        grid,
         scoring="f1",
-        cv=3,
+        cv=outer,
     ).fit(X, y)
-    assert search.best_estimator_.best_threshold_ < 0.5
+    for params, score in zip(
+        search.cv_results_["params"], search.cv_results_["mean_test_score"]
+    ):
+        model = OptimalThresholdClassifier(LogisticRegression(), cv=3)
+        expected = cross_val_score(
+            model.set_params(**params), X, y, scoring="f1", cv=outer
+        )
+        assert score == pytest.approx(expected.mean(), rel=1e-12)
+    direct = OptimalThresholdClassifier(LogisticRegression(), cv=3)
+    direct.set_params(**search.best_params_).fit(X, y)
+    assert search.best_estimator_.best_threshold_ == direct.best_threshold_
 
 
 def test_optimal_threshold_classifier_held_out_f1_vs_sklearn():
@@ -421,3 +485,225 @@ def test_optimal_threshold_classifier_groups_refuse_micro(rng):
         OptimalThresholdClassifier(
             MultiOutputClassifier(LogisticRegression()), average="micro", cv=3
         ).fit(X, Y, groups=groups)
+
+
+def test_optimal_threshold_classifier_multi_label_tag_from_estimator():
+    """Check that the multi_label tag is the wrapped classifier's (issue 14, #13)."""
+    for estimator, multi_label in [
+        (LogisticRegression(), False),
+        (make_pipeline(StandardScaler(), LogisticRegression()), False),
+        (MultiLabelLogisticClassifier(), True),
+        (make_pipeline(StandardScaler(), MultiLabelLogisticClassifier()), True),
+    ]:
+        tags = get_tags(OptimalThresholdClassifier(estimator))
+        assert tags.classifier_tags.multi_label is multi_label
+
+
+def test_optimal_threshold_classifier_prefit_with_other_labels(multilabel_data):
+    """Check a prefit model scoring another number of labels: a clear error."""
+    X, Y = multilabel_data
+    fitted = OneVsRestClassifier(LogisticRegression()).fit(X, Y[:, :3])
+    with pytest.raises(ValueError, match=r"gives 3 score\(s\) per sample but y has 4"):
+        OptimalThresholdClassifier(fitted, cv="prefit", refit=False).fit(X, Y)
+    ovr = OneVsRestClassifier(LogisticRegression()).fit(X, Y)
+    with pytest.raises(ValueError, match="gives 4 scores per sample, but y is binary"):
+        OptimalThresholdClassifier(
+            MultiOutputToArray(ovr), cv="prefit", refit=False
+        ).fit(X, Y[:, 0])
+
+
+class MultiOutputToArray(ClassifierMixin, BaseEstimator):
+    """A fitted multi-label model whose classes_ look binary (0, 1)."""
+
+    def __init__(self, model):
+        self.model = model
+
+    def fit(self, X, y):
+        return self
+
+    def __sklearn_is_fitted__(self):
+        return True
+
+    @property
+    def classes_(self):
+        return np.array([0, 1])
+
+    def predict_proba(self, X):
+        return self.model.predict_proba(X)
+
+
+@pytest.mark.parametrize("shape", ["single split", "shuffle split", "overlapping"])
+def test_optimal_threshold_classifier_held_out_rows_of_any_cv(binary_data, shape):
+    """Check splits that do not partition the rows: (row, split) observations.
+
+    A single split equals cv="prefit" with the model of its training rows on
+    its test rows; in general the thresholds are the search on the test scores
+    of every split, stacked, rows in no test part left out.
+    """
+    X, y = binary_data
+    rng = np.random.default_rng(0)
+    if shape == "single split":
+        splits = [(np.arange(200, 600), np.arange(0, 200))]
+    elif shape == "shuffle split":
+        splits = list(ShuffleSplit(3, test_size=0.3, random_state=0).split(X))
+    else:  # every test part overlaps the others
+        splits = [
+            (np.setdiff1d(np.arange(600), t), t)
+            for t in (rng.choice(600, 250, replace=False) for _ in range(3))
+        ]
+    weight = rng.integers(1, 4, size=y.size).astype(float)
+    model = OptimalThresholdClassifier(LogisticRegression(), cv=splits).fit(
+        X, y, sample_weight=weight
+    )
+    scores, truth, weights = [], [], []
+    for train, test in splits:
+        fitted = LogisticRegression().fit(
+            X[train], y[train], sample_weight=weight[train]
+        )
+        scores.append(fitted.predict_proba(X[test])[:, 1])
+        truth.append(y[test])
+        weights.append(weight[test])
+    threshold, score = optimal_threshold(
+        np.concatenate(truth),
+        np.concatenate(scores),
+        sample_weight=np.concatenate(weights),
+    )
+    assert model.best_threshold_ == pytest.approx(threshold, rel=1e-12)
+    assert model.best_score_ == pytest.approx(score, rel=1e-12)
+    if shape == "single split":
+        train, test = splits[0]
+        prefit = OptimalThresholdClassifier(
+            LogisticRegression().fit(X[train], y[train], sample_weight=weight[train]),
+            cv="prefit",
+            refit=False,
+        ).fit(X[test], y[test], sample_weight=weight[test])
+        assert model.best_threshold_ == prefit.best_threshold_
+
+
+def test_optimal_threshold_classifier_overlapping_groups_count_per_split(rng):
+    """Check that a group held out by two splits is two groups, one per model."""
+    X, y, groups = _pixel_images(rng, n_images=8, n_pixels=60)
+    images = [np.flatnonzero(np.isin(groups, g)) for g in ([0, 1, 2], [2, 3, 4])]
+    splits = [(np.setdiff1d(np.arange(y.size), test), test) for test in images]
+    model = OptimalThresholdClassifier(
+        LogisticRegression(), objective="dice", cv=splits
+    ).fit(X, y, groups=groups)
+    scores, truth, held_groups = [], [], []
+    for k, (train, test) in enumerate(splits):
+        fitted = LogisticRegression().fit(X[train], y[train])
+        scores.append(fitted.predict_proba(X[test])[:, 1])
+        truth.append(y[test])
+        held_groups.append(100 * k + groups[test])  # image 2 twice, apart
+    threshold, score = optimal_threshold(
+        np.concatenate(truth),
+        np.concatenate(scores),
+        objective="dice",
+        groups=np.concatenate(held_groups),
+    )
+    assert model.best_threshold_ == pytest.approx(threshold, rel=1e-12)
+    assert model.best_score_ == pytest.approx(score, rel=1e-12)
+
+
+@pytest.mark.filterwarnings("ignore:Labels .* are constant:UserWarning")
+def test_optimal_threshold_classifier_keeps_label_names(multilabel_data):
+    """Check label names through the wrapper: classes_, warnings (issue 16)."""
+    X, Y = multilabel_data
+    names = ["Class1", "Class2", "Class3", "Class14"]
+    Y = pd.DataFrame(Y, columns=names)
+    Y["Class14"] = 0
+    Y.loc[:3, "Class14"] = 1  # positives in the first fold only
+    folds = [
+        (np.arange(100, 400), np.arange(100)),
+        (np.arange(100), np.arange(100, 400)),
+    ]
+    inner = MultiLabelLogisticClassifier()
+    model = OptimalThresholdClassifier(inner, cv=folds)
+    with pytest.warns(UndefinedMetricWarning, match=r"label\(s\) \['Class14'\]"):
+        model.fit(X, Y)
+    np.testing.assert_array_equal(model.classes_, names)
+    np.testing.assert_array_equal(model.estimator_.classes_, names)
+    # a DataFrame whose columns are another order than the prefit model's
+    fitted = MultiLabelLogisticClassifier().fit(X, Y)
+    with pytest.raises(ValueError, match=r"are not the labels \['Class1'"):
+        OptimalThresholdClassifier(fitted, cv="prefit", refit=False).fit(
+            X, Y[names[::-1]]
+        )
+    prefit = OptimalThresholdClassifier(fitted, cv="prefit", refit=False).fit(
+        X, Y.to_numpy()
+    )
+    np.testing.assert_array_equal(prefit.classes_, names)
+
+
+def test_optimal_threshold_classifier_binary_keeps_its_classes(binary_data):
+    """Check that a binary wrapper keeps the two classes of the estimator."""
+    X, y = binary_data
+    labels = np.where(y == 1, "sick", "well")
+    model = OptimalThresholdClassifier(LogisticRegression(), pos_label="sick")
+    model.fit(X, labels)
+    np.testing.assert_array_equal(model.classes_, model.estimator_.classes_)
+
+
+@pytest.mark.parametrize(
+    "y",
+    [
+        pd.Series([True, False] * 30, dtype="boolean"),
+        pd.Series([1, 0] * 30, dtype="Int64"),
+    ],
+)
+def test_optimal_threshold_classifier_pandas_nullable_labels(y):
+    """Check nullable labels: NA refused clearly, none the NumPy result."""
+    X = np.random.default_rng(0).normal(size=(60, 3)) + y.to_numpy(float)[:, None]
+    model = OptimalThresholdClassifier(LogisticRegression(), cv=3).fit(X, y)
+    reference = OptimalThresholdClassifier(LogisticRegression(), cv=3).fit(
+        X, y.to_numpy(dtype=int)
+    )
+    assert model.best_threshold_ == reference.best_threshold_
+    y_missing = y.copy()
+    y_missing[0] = pd.NA
+    with pytest.raises(ValueError, match="y contains NaN or missing values"):
+        OptimalThresholdClassifier(LogisticRegression(), cv=3).fit(X, y_missing)
+
+
+def test_optimal_threshold_classifier_multilabel_refuses_pos_label(multilabel_data):
+    """Check that pos_label other than 1 is refused for an indicator matrix."""
+    X, Y = multilabel_data
+    with pytest.raises(ValueError, match="pos_label=0 applies to binary targets"):
+        OptimalThresholdClassifier(MultiLabelLogisticClassifier(), pos_label=0).fit(
+            X, Y
+        )
+
+
+def test_optimal_threshold_classifier_frozen_estimator_in_cross_validate(binary_data):
+    """Check the pattern for a fitted model in model selection: FrozenEstimator.
+
+    cv="prefit" with a bare fitted model fails inside cross_validate (its clone
+    is unfitted); a FrozenEstimator clones as itself, and each fold tunes the
+    threshold of the same model on its training part.
+    """
+    X, y = binary_data
+    fitted = LogisticRegression().fit(X[:300], y[:300])
+    X_rest, y_rest = X[300:], y[300:]
+    folds = list(StratifiedKFold(3).split(X_rest, y_rest))
+    with pytest.raises(NotFittedError, match="must be fitted"):
+        cross_validate(
+            OptimalThresholdClassifier(fitted, cv="prefit", refit=False),
+            X_rest,
+            y_rest,
+            cv=folds,
+            error_score="raise",
+        )
+    results = cross_validate(
+        OptimalThresholdClassifier(FrozenEstimator(fitted), cv="prefit", refit=False),
+        X_rest,
+        y_rest,
+        cv=folds,
+        scoring="f1",
+        return_estimator=True,
+    )
+    proba = fitted.predict_proba(X_rest)[:, 1]
+    for (train, test), tuned, f1 in zip(
+        folds, results["estimator"], results["test_score"]
+    ):
+        threshold, _ = optimal_threshold(y_rest[train], proba[train])
+        assert tuned.best_threshold_ == threshold
+        assert f1 == pytest.approx(f1_score(y_rest[test], proba[test] >= threshold))

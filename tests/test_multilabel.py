@@ -446,17 +446,36 @@ def test_multilabel_failed_fit_partial_fit_set_params_leave_model_unchanged(rng)
 
 
 def test_multilabel_works_in_pipeline_grid_search_and_cross_validate(rng):
-    """Check Pipeline, GridSearchCV and cross_validate on multi-label data."""
+    """Check Pipeline, GridSearchCV and cross_validate on multi-label data: the
+    search's scores are those of cross_validate on each candidate, its choice
+    the best of them, and its refit model a direct fit with that C."""
     X, Y = _multilabel_data(rng)
     pipe = make_pipeline(StandardScaler(), MultiLabelLogisticClassifier())
+    grid = [0.001, 1.0]
     search = GridSearchCV(
-        pipe, {"multilabellogisticclassifier__C": [0.01, 1.0]}, cv=KFold(3)
+        pipe,
+        {"multilabellogisticclassifier__C": grid},
+        cv=KFold(3),
+        scoring="roc_auc",
     ).fit(X, Y)
-    assert search.best_params_["multilabellogisticclassifier__C"] in (0.01, 1.0)
-    scores = cross_validate(clone(pipe), X, Y, cv=KFold(3), scoring="roc_auc")[
-        "test_score"
-    ]
-    assert np.all(np.isfinite(scores))
+    means = []
+    for C in grid:
+        candidate = clone(pipe).set_params(multilabellogisticclassifier__C=C)
+        scores = cross_validate(candidate, X, Y, cv=KFold(3), scoring="roc_auc")
+        means.append(scores["test_score"].mean())
+    assert_allclose(search.cv_results_["mean_test_score"], means, rtol=1e-12)
+    assert (
+        search.best_params_["multilabellogisticclassifier__C"]
+        == grid[int(np.argmax(means))]
+    )
+    direct = clone(pipe).set_params(
+        multilabellogisticclassifier__C=search.best_params_[
+            "multilabellogisticclassifier__C"
+        ]
+    )
+    assert_allclose(
+        search.predict_proba(X), direct.fit(X, Y).predict_proba(X), rtol=1e-12
+    )
 
 
 def test_multilabel_is_deterministic(rng):

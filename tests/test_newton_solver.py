@@ -48,14 +48,7 @@ class Quadratics:
 
     def restrict(self, point, keep):
         restricted = Quadratics(self.A[keep], self.b[keep])
-        if point is None:
-            return restricted, None
-        return restricted, Point(
-            point.coef[keep],
-            point.value[keep],
-            point.gradient[keep],
-            point.hessian[keep],
-        )
+        return restricted, None if point is None else point.take(keep)
 
 
 def _quadratics(rng, k=4, p=6, condition=100.0):

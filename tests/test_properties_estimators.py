@@ -11,6 +11,7 @@ import warnings
 
 import numpy as np
 import pandas as pd
+import pytest
 import scipy.sparse as sp
 from hypothesis import assume, given
 from hypothesis import strategies as st
@@ -380,3 +381,64 @@ def test_multilabel_properties_invariances(case, data):
     assert_allclose(
         permuted.predict_proba(X), expected[:, labels], rtol=1e-6, atol=1e-9
     )
+
+
+@given(
+    st.integers(30, 80),
+    st.integers(1, 4),
+    st.integers(1, 3),
+    st.integers(-8, 8),
+    st.sampled_from([-300, -30, -3, 0, 3, 30, 150, 300]),
+    st.sampled_from([np.int64, np.bool_, "Int64"]),
+    st.booleans(),
+    st.integers(0, 2**16),
+)
+def test_multilabel_properties_match_logistic_regression_across_scales(
+    n, d, n_labels, weight_exponent, feature_exponent, label_type, sparse_X, seed
+):
+    """Check the multi-label classifier against LogisticRegression per label
+    across weight scales 1e-8..1e8 (with zero weights), feature scales
+    1e-300..1e300 and label types (int, bool, pandas nullable Int64).
+
+    Features scaled by s are the unscaled problem with C s**2 (the penalty on
+    the coefficients of the unscaled features), which LogisticRegression solves
+    reliably for s from 1e-3 to 1e150; features too large for their squares to
+    be summed (1e300) are refused with the fix; for s <= 1e-30 the features
+    cannot move the logits under the penalty (by 1e-60) and the model is the
+    intercept-only one, the weighted prevalence (issue 14). At least 30 rows
+    for at most 5 parameters: random labels are then not separable (where the
+    nearly unpenalised optimum of s >= 1e30 would be at infinity).
+    """
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, d))
+    Y = (rng.random((n, n_labels)) < 0.4).astype(int)
+    Y[0], Y[1] = 1, 0  # both values in every label
+    weights = rng.uniform(0.5, 2.0, n) * 10.0**weight_exponent
+    weights[rng.random(n) < 0.2] = 0.0
+    weights[:2] = 10.0**weight_exponent
+    scale = 10.0**feature_exponent
+    targets = pd.DataFrame(Y).astype(label_type)
+    X_fit = sp.csr_array(X * scale) if sparse_X else X * scale
+    clf = MultiLabelLogisticClassifier(C=1.0, tol=1e-10, max_iter=300)
+    if feature_exponent == 300:
+        with pytest.raises(ValueError, match="Scale the features"):
+            clf.fit(X_fit, targets, sample_weight=weights)
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # constant labels
+        warnings.simplefilter("ignore", ConvergenceWarning)  # tol below rounding
+        proba = clf.fit(X_fit, targets, sample_weight=weights).predict_proba(X_fit)
+    present = weights > 0
+    for k in range(n_labels):
+        if Y[present, k].min() == Y[present, k].max():
+            continue  # a constant label: the add-half intercept, tested elsewhere
+        if feature_exponent <= -30:
+            prevalence = weights @ Y[:, k] / weights.sum()
+            assert_allclose(proba[:, k], prevalence, rtol=1e-6)
+            continue
+        reference = LogisticRegression(
+            C=scale**2, tol=1e-12, max_iter=10_000, solver="newton-cholesky"
+        ).fit(X, Y[:, k], sample_weight=weights)
+        assert_allclose(
+            proba[:, k], reference.predict_proba(X)[:, 1], rtol=1e-5, atol=1e-7
+        )

@@ -3,19 +3,32 @@
 Random scores with ties, duplicated rows, extreme magnitudes and one sample, with
 and without weights: the search must find the brute-force optimum over every
 threshold, and be invariant to row order, weight scale and weight-as-repetition.
+Every objective, at n from 1 to 1e5 and weights from 1e-300 to 1e300 with zeros,
+stays in its range and equals scikit-learn's metric at the returned threshold;
+micro-averaged bounds are met whenever brute force finds thresholds meeting them.
 """
 
+import itertools
 import warnings
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.exceptions import UndefinedMetricWarning
-from sklearn.metrics import f1_score
+from sklearn.metrics import (
+    accuracy_score,
+    balanced_accuracy_score,
+    f1_score,
+    fbeta_score,
+    matthews_corrcoef,
+    precision_score,
+    recall_score,
+)
 
-from skbce.metrics import optimal_threshold, threshold_curve
+from skbce.metrics import constrained, optimal_threshold, threshold_curve
 
 # Scores with many ties (a small grid) or spread over many orders of magnitude.
 SCORE_VALUES = st.one_of(
@@ -142,3 +155,188 @@ def test_threshold_curve_properties_finite_and_ordered(case, objective):
     assert np.isfinite(curve.objective).all()
     # One point per distinct score after +inf: ties move together.
     assert curve.thresholds.size == np.unique(y_score).size + 1
+
+
+# ---------------------------------------------------------------------------
+# Every objective against scikit-learn, at any n and any weight scale
+# ---------------------------------------------------------------------------
+
+
+def _specificity(y, p, w):
+    return recall_score(1 - y, 1 - p, sample_weight=w, zero_division=0.0)
+
+
+def _negative_cost(y, p, w):
+    w = np.ones(len(y)) if w is None else w
+    return -(w @ ((p == 1) & (y == 0)) + 3.0 * (w @ ((p == 0) & (y == 1)))) / w.sum()
+
+
+# The independent reference of each named objective (fbeta with beta=2, cost with
+# fp_cost=1, fn_cost=3: OPTIONS) and its known range.
+OPTIONS = {"beta": 2.0, "fn_cost": 3.0}
+OBJECTIVES = {
+    "f1": (lambda y, p, w: f1_score(y, p, sample_weight=w, zero_division=0), 0, 1),
+    "fbeta": (
+        lambda y, p, w: fbeta_score(y, p, beta=2, sample_weight=w, zero_division=0),
+        0,
+        1,
+    ),
+    "precision": (
+        lambda y, p, w: precision_score(y, p, sample_weight=w, zero_division=0),
+        0,
+        1,
+    ),
+    "recall": (
+        lambda y, p, w: recall_score(y, p, sample_weight=w, zero_division=0),
+        0,
+        1,
+    ),
+    "specificity": (_specificity, 0, 1),
+    "youden": (
+        lambda y, p, w: (
+            recall_score(y, p, sample_weight=w, zero_division=0)
+            + _specificity(y, p, w)
+            - 1
+        ),
+        -1,
+        1,
+    ),
+    "balanced_accuracy": (
+        lambda y, p, w: balanced_accuracy_score(y, p, sample_weight=w),
+        0,
+        1,
+    ),
+    "accuracy": (lambda y, p, w: accuracy_score(y, p, sample_weight=w), 0, 1),
+    "matthews_corrcoef": (
+        lambda y, p, w: matthews_corrcoef(y, p, sample_weight=w),
+        -1,
+        1,
+    ),
+    "cost": (_negative_cost, -3, 0),
+}
+
+
+@st.composite
+def large_problems(draw):
+    """n from 1 to 1e5, scores with ties, weights of any scale with zeros."""
+    n = int(draw(st.sampled_from([1, 2, 3, 10, 100, 1_000, 10_000, 100_000])))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    levels = draw(st.sampled_from([2, 50, None]))  # None: (almost) no ties
+    y_score = rng.random(n)
+    if levels is not None:
+        y_score = np.floor(y_score * levels) / levels
+    y_true = (rng.random(n) < 0.2 + 0.6 * y_score).astype(int)
+    scale = draw(st.sampled_from([None, 1e-300, 1e-8, 1.0, 1e8, 1e77, 1e300]))
+    weight = None
+    if scale is not None:
+        weight = scale * rng.integers(0, 4, size=n)  # zeros included
+        if not weight.any():
+            weight[0] = scale
+    return y_true, y_score, weight
+
+
+@given(large_problems(), st.sampled_from(sorted(OBJECTIVES)))
+def test_optimal_threshold_properties_objectives_match_sklearn(problem, objective):
+    """Check every objective: in its range, scikit-learn's value at the threshold.
+
+    At n up to 1e5 and weights from 1e-300 to 1e300 (with zeros); the reference
+    gets the weights divided by the largest (scale-free, as every objective is;
+    scikit-learn itself overflows near 1e300). No other threshold (a sample of
+    the distinct scores) does better.
+    """
+    y_true, y_score, weight = problem
+    reference, low, high = OBJECTIVES[objective]
+    threshold, score = _search(
+        y_true, y_score, objective=objective, sample_weight=weight, **OPTIONS
+    )
+    assert low <= score <= high
+    w = None if weight is None else weight / weight.max()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UndefinedMetricWarning)
+        expected = reference(y_true, (y_score >= threshold).astype(int), w)
+        assert score == pytest.approx(expected, rel=1e-9, abs=1e-12)
+        others = np.unique(y_score)
+        others = others[:: max(1, others.size // 20)]
+        for other in np.append(others, np.inf):
+            value = reference(y_true, (y_score >= other).astype(int), w)
+            assert value <= score + 1e-9 * max(1.0, abs(score))
+
+
+@given(large_problems())
+def test_threshold_curve_properties_objectives_in_range(problem):
+    """Check that every objective's curve stays in its known range, everywhere."""
+    y_true, y_score, weight = problem
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UndefinedMetricWarning)
+        for objective, (_, low, high) in OBJECTIVES.items():
+            curve = threshold_curve(
+                y_true, y_score, objective=objective, sample_weight=weight, **OPTIONS
+            )
+            assert np.all((curve.objective >= low) & (curve.objective <= high))
+
+
+# ---------------------------------------------------------------------------
+# Micro-averaged bounds: feasible whenever some thresholds are
+# ---------------------------------------------------------------------------
+
+
+@st.composite
+def small_multilabel(draw):
+    n = draw(st.integers(2, 6))
+    n_labels = draw(st.integers(2, 3))
+    y_true = draw(arrays(np.int64, (n, n_labels), elements=st.integers(0, 1)))
+    y_score = draw(
+        arrays(np.float64, (n, n_labels), elements=st.integers(0, 5).map(float))
+    )
+    weight = draw(arrays(np.float64, (n,), elements=st.sampled_from([0.0, 1.0, 2.5])))
+    if not weight.any():
+        weight[0] = 1.0
+    return y_true, y_score, weight
+
+
+def _pooled_rates(y_true, decisions, weight):
+    w = weight[:, None]
+    tp, fp = (w * (decisions & y_true)).sum(), (w * (decisions & ~y_true)).sum()
+    pos, neg = (w * y_true).sum(), (w * ~y_true).sum()
+    return {
+        "precision": tp / (tp + fp) if tp + fp > 0 else 0.0,
+        "recall": tp / pos if pos > 0 else 0.0,
+        "specificity": (neg - fp) / neg if neg > 0 else 0.0,
+    }
+
+
+@given(
+    small_multilabel(),
+    st.sampled_from(["precision", "recall", "specificity"]),
+    st.floats(0.05, 0.95),
+    st.sampled_from(["f1", "recall", "precision", "accuracy"]),
+)
+def test_optimal_threshold_properties_micro_bound_met_when_possible(
+    problem, rate, bound, objective
+):
+    """Check micro + one bound against brute force over every threshold vector.
+
+    When some thresholds meet the bound the search returns such thresholds
+    (issue 14, item 4: it returned infeasible ones); otherwise it warns.
+    """
+    y_true, y_score, weight = problem
+    truth = y_true.astype(bool)
+    candidates = [np.append(np.unique(column), np.inf) for column in y_score.T]
+    feasible = any(
+        _pooled_rates(truth, y_score >= np.array(t), weight)[rate] >= bound
+        for t in itertools.product(*candidates)
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UndefinedMetricWarning)
+        thresholds, _ = optimal_threshold(
+            y_true,
+            y_score,
+            average="micro",
+            objective=constrained(objective, **{rate: bound}),
+            sample_weight=weight,
+        )
+    infeasible_warned = any("No threshold satisfies" in str(w.message) for w in caught)
+    achieved = _pooled_rates(truth, y_score >= thresholds, weight)[rate]
+    assert infeasible_warned == (not feasible)
+    if feasible:
+        assert achieved >= bound - 1e-12

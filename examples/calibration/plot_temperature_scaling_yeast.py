@@ -26,18 +26,21 @@ from skbce.calibration import TemperatureScaledClassifier, expected_calibration_
 from skbce.datasets import load_yeast
 from skbce.losses import binary_cross_entropy, sigmoid
 
-X_train, Y_train = load_yeast(subset="train", return_X_y=True)
-X_test, Y_test = load_yeast(subset="test", return_X_y=True)
+# The labels as a DataFrame: their names (Class1 ... Class14) become the
+# calibrated model's classes_.
+X_train, Y_train = load_yeast(subset="train", return_X_y=True, as_frame=True)
+X_test, Y_test = load_yeast(subset="test", return_X_y=True, as_frame=True)
+Y_test = Y_test.to_numpy()
 
 overconfident = OneVsRestClassifier(
     make_pipeline(StandardScaler(), LogisticRegression(C=100, max_iter=2000))
 )
 model = TemperatureScaledClassifier(overconfident, cv=5).fit(X_train, Y_train)
-print("temperatures:", model.temperature_.round(2))
+print(", ".join(f"{c} {t:.2f}" for c, t in zip(model.classes_, model.temperature_)))
 
 # %%
 # Every temperature is above 1: the model is over-confident on every label,
-# most on the last one. The fit reports the gain on the out-of-fold logits it
+# most on the last one, Class14. The fit reports the gain on the out-of-fold logits it
 # learnt the temperatures from:
 print(
     f"out-of-fold BCE {model.bce_before_.mean():.3f} -> {model.bce_after_.mean():.3f}"
@@ -78,12 +81,14 @@ print(
 # Left: the test BCE of each label before and after. Right: the reliability
 # diagram of all labels pooled, the frequency of positives against the mean
 # predicted probability in 10 bins; a calibrated model follows the diagonal.
-fig, (ax_loss, ax_rel) = plt.subplots(1, 2, figsize=(11, 4.5))
+fig, (ax_loss, ax_rel) = plt.subplots(1, 2, figsize=(11, 4.5), layout="constrained")
 labels = np.arange(Y_test.shape[1])
 ax_loss.bar(labels - 0.2, bce_before, width=0.4, label="logits")
 ax_loss.bar(labels + 0.2, bce_after, width=0.4, label="logits / T")
-ax_loss.set(xlabel="label", ylabel="test BCE", title="Held-out loss per label")
-ax_loss.legend()
+ax_loss.set_xticks(labels, model.classes_, rotation=60)
+ax_loss.set(ylabel="test BCE", title="Held-out loss per label")
+ax_loss.set_ylim(0, 1.2 * bce_before.max())  # room for the legend above the bars
+ax_loss.legend(loc="upper center", ncols=2)
 
 bins = np.linspace(0, 1, 11)
 for scores, name in [(raw, "logits"), (calibrated, "logits / T")]:
@@ -101,7 +106,6 @@ ax_rel.set(
     title="Reliability, all labels pooled",
 )
 ax_rel.legend()
-fig.tight_layout()
 plt.show()
 
 # %%

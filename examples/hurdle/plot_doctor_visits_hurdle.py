@@ -91,8 +91,6 @@ RootogramDisplay.from_predictions(
 RootogramDisplay.from_estimator(
     hurdle, X, visits, max_count=max_count, name="hurdle NB", ax=ax_hurdle
 )
-ax_poisson.use_sticky_edges = False  # a margin below the deepest bar
-ax_poisson.autoscale()
 ax_poisson.set_title("Poisson regression")
 ax_hurdle.set_title("hurdle: logistic + truncated negative binomial")
 fig.tight_layout()

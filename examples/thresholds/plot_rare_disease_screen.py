@@ -75,7 +75,7 @@ for name, threshold in rules.items():
 # thresholds tuned on the training cohort marked. Both optima sit far below 0.5,
 # the cost optimum lower still: a missed case is so expensive that the screen
 # accepts many false alarms.
-fig, (ax_f1, ax_cost) = plt.subplots(1, 2, figsize=(10, 3.8))
+fig, (ax_f1, ax_cost) = plt.subplots(2, 1, figsize=(8, 6.5), layout="constrained")
 ThresholdCurveDisplay.from_estimator(
     f1_tuned, X_test, y_test, name="test cohort", ax=ax_f1
 )
@@ -92,5 +92,4 @@ for ax in (ax_f1, ax_cost):
     ax.set_xlim(0, 0.6)
 ax_f1.set_title("F1 (higher is better)")
 ax_cost.set_title("minus the cost per person (higher is better)")
-fig.tight_layout()
 plt.show()

@@ -5,7 +5,8 @@ from numbers import Integral
 import numpy as np
 from sklearn.utils import check_array
 
-from ..utils._sklearn_compat import Interval, validate_params
+from ..metrics._threshold import _rescaled_weights
+from ..utils._sklearn_compat import Interval, _check_sample_weight, validate_params
 
 
 @validate_params(
@@ -13,10 +14,11 @@ from ..utils._sklearn_compat import Interval, validate_params
         "y_true": ["array-like"],
         "y_prob": ["array-like"],
         "n_bins": [Interval(Integral, 1, None, closed="left")],
+        "sample_weight": ["array-like", None],
     },
     prefer_skip_nested_validation=True,
 )
-def expected_calibration_error(y_true, y_prob, *, n_bins=15):
+def expected_calibration_error(y_true, y_prob, *, n_bins=15, sample_weight=None):
     r"""Expected calibration error (ECE) of binary or multi-label probabilities.
 
     The probabilities of each label are put into ``n_bins`` equal-width bins of
@@ -32,6 +34,8 @@ def expected_calibration_error(y_true, y_prob, *, n_bins=15):
 
     It is 0 for a perfectly calibrated model (in every bin, as many positives as
     predicted) and at most 1. Fifteen bins is the choice of Guo et al. (2017).
+    With ``sample_weight``, :math:`n_b / n` and the bin means are weighted: a
+    weight of 2 counts as the sample twice.
 
     Parameters
     ----------
@@ -42,6 +46,8 @@ def expected_calibration_error(y_true, y_prob, *, n_bins=15):
     n_bins : int, default=15
         Number of equal-width bins of [0, 1]; a probability of exactly 1 falls in
         the last bin.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Sample weights (non-negative, not all zero); None weighs each sample 1.
 
     Returns
     -------
@@ -81,10 +87,22 @@ def expected_calibration_error(y_true, y_prob, *, n_bins=15):
     one_dim = y_prob.ndim == 1
     y_true, y_prob = np.atleast_2d(y_true.T).T, np.atleast_2d(y_prob.T).T
     n_samples, n_labels = y_prob.shape
+    if sample_weight is None:
+        sample_weight, total = np.ones(n_samples), n_samples
+    else:
+        sample_weight = _check_sample_weight(
+            sample_weight, y_prob, ensure_non_negative=True
+        )
+        sample_weight = _rescaled_weights(sample_weight)  # no overflow in the sums
+        total = sample_weight.sum()
     # One bincount over all labels: the bin of label k is offset by k * n_bins.
     bins = np.minimum((y_prob * n_bins).astype(np.intp), n_bins - 1)
     bins += n_bins * np.arange(n_labels)
     size = n_bins * n_labels
-    gap = np.bincount(bins.ravel(), weights=(y_true - y_prob).ravel(), minlength=size)
-    ece = np.abs(gap.reshape(n_labels, n_bins)).sum(axis=1) / n_samples
+    gap = np.bincount(
+        bins.ravel(),
+        weights=((y_true - y_prob) * sample_weight[:, None]).ravel(),
+        minlength=size,
+    )
+    ece = np.abs(gap.reshape(n_labels, n_bins)).sum(axis=1) / total
     return float(ece[0]) if one_dim else ece

@@ -24,6 +24,7 @@ inside, which its sign at the bounds tells (scores that separate the classes
 push T to its lower bound, scores unrelated to the labels to its upper bound).
 """
 
+import functools
 import warnings
 from numbers import Integral, Real
 
@@ -40,17 +41,22 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import check_cv
 from sklearn.utils import check_array, get_tags, indexable
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
-from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import column_or_1d, validate_data
 
 from .._loss import _binary
 from ..linear_model._linear_loss import PerLabelScaleLoss
 from ..linear_model._newton_solver import NewtonCholeskySolver
+from ..metrics._threshold import _check_no_missing_labels, _rescaled_weights
+from ..model_selection._held_out import (
+    HeldOutMetaEstimatorMixin,
+    check_prefit_labels,
+    check_weights_and_groups,
+    label_names,
+)
 from ..utils._sklearn_compat import (
     HasMethods,
     StrOptions,
     _fit_context,
-    _safe_indexing,
 )
 from ..utils._validation import (
     AtomicSetParamsMixin,
@@ -60,13 +66,23 @@ from ..utils._validation import (
 from ._metrics import expected_calibration_error
 
 
-def _fit_temperature(logits, y, *, shared=False, bounds=(1e-2, 1e2), max_iter=100):
-    """Temperatures minimising the summed BCE of ``logits / T``, one per column.
+def _fit_temperature(
+    logits,
+    y,
+    *,
+    sample_weight=None,
+    shared=False,
+    bounds=(1e-2, 1e2),
+    max_iter=100,
+):
+    """Temperatures minimising the (weighted) summed BCE of ``logits / T``, per column.
 
     Parameters
     ----------
     logits : ndarray of shape (n_samples, n_labels), float64
     y : ndarray of the same shape, 0/1 (or soft targets in [0, 1])
+    sample_weight : ndarray of shape (n_samples,) or None
+        Weight of each row's loss.
     shared : bool
         One temperature for all columns (their losses summed) instead of one each.
     bounds : (float, float)
@@ -86,10 +102,13 @@ def _fit_temperature(logits, y, *, shared=False, bounds=(1e-2, 1e2), max_iter=10
     a negative one at the highest beta at the other; the others are found by
     Newton's method (:class:`PerLabelScaleLoss` with the shared driver).
     """
+    n_samples, n_labels = logits.shape
+    weights = np.ones(n_samples) if sample_weight is None else sample_weight
     if shared:
         logits, y = logits.reshape(-1, 1), y.reshape(-1, 1)
-    n_samples, n_params = logits.shape
-    objective = PerLabelScaleLoss(logits, y, np.full(n_samples, 1 / n_samples))
+        weights = np.repeat(weights, n_labels)
+    n_params = logits.shape[1]
+    objective = PerLabelScaleLoss(logits, y, weights / weights.sum())
     low, high = 1 / bounds[1], 1 / bounds[0]
     at_low = objective.point(np.full((n_params, 1), low), 1).gradient[:, 0] > 0
     at_high = objective.point(np.full((n_params, 1), high), 1).gradient[:, 0] < 0
@@ -151,21 +170,17 @@ def _response_logits(estimator, X, response_method, multilabel):
     return _logit(proba)
 
 
-def _fit_and_predict_logits(estimator, X, y, train, test, response_method, multilabel):
-    """Fit a clone on the training part of a fold; logits of its test part."""
-    fold_estimator = clone(estimator).fit(_safe_indexing(X, train), y[train])
-    return _response_logits(
-        fold_estimator, _safe_indexing(X, test), response_method, multilabel
-    )
-
-
-def _per_label_bce(y, logits):
-    """Mean BCE of each label (column)."""
-    return _binary.loss(y, logits).mean(axis=0)
+def _per_label_bce(y, logits, sample_weight):
+    """(Weighted) mean BCE of each label (column)."""
+    return np.average(_binary.loss(y, logits), axis=0, weights=sample_weight)
 
 
 class TemperatureScaledClassifier(
-    AtomicSetParamsMixin, MetaEstimatorMixin, ClassifierMixin, BaseEstimator
+    HeldOutMetaEstimatorMixin,
+    AtomicSetParamsMixin,
+    MetaEstimatorMixin,
+    ClassifierMixin,
+    BaseEstimator,
 ):
     """Calibrate a binary or multi-label classifier by per-label temperature scaling.
 
@@ -193,13 +208,22 @@ class TemperatureScaledClassifier(
         :class:`~sklearn.multioutput.MultiOutputClassifier`.
 
     cv : int, cross-validation generator, iterable or "prefit", default=5
-        How the out-of-fold logits the temperatures are learnt from are made:
+        How the held-out logits the temperatures are learnt from are made:
 
         - an int: the number of folds of a (stratified for binary targets)
           K-fold; the estimator is then refit on all the data;
-        - a cross-validation generator or an iterable of (train, test) splits;
+        - a cross-validation generator or an iterable of (train, test) splits.
+          Each test row is scored by the model fitted on its split's training
+          rows; rows in no test part are not used, and a row in several test
+          parts (e.g. ``ShuffleSplit`` with several splits) counts once per
+          split. A single ``[(train, test)]`` split gives the temperature that
+          ``"prefit"`` gives with the model of ``train`` on the ``test`` rows;
         - ``"prefit"``: ``estimator`` is already fitted and the data passed to
           ``fit`` are a held-out calibration set (not the data it was fitted on).
+          Model selection (``cross_validate``, ``GridSearchCV``) clones the
+          estimator, unfitted, so a bare fitted model fails there: wrap it in
+          :class:`~sklearn.frozen.FrozenEstimator`, which clones as itself,
+          fitted (see the :ref:`User Guide <calibration>`).
 
     per_label : bool, default=True
         Learn one temperature per label; ``False`` learns one shared by all labels
@@ -227,17 +251,21 @@ class TemperatureScaledClassifier(
         ``cv="prefit"``).
 
     classes_ : ndarray
-        The two classes for a binary target; the label indices
-        ``0, ..., n_labels - 1`` for a multi-label target.
+        The two classes for a binary target. For a multi-label target the label
+        names: the columns of a DataFrame ``y``, else the ``classes_`` of the
+        fitted estimator when they name the labels (as
+        :class:`~skbce.MultiLabelLogisticClassifier` fitted on a DataFrame
+        does), else ``0, ..., n_labels - 1``.
 
     temperature_ : float or ndarray of shape (n_labels,)
         The learnt temperature: a float for a binary target or a shared
         temperature, one per label otherwise.
 
     bce_before_, bce_after_ : float or ndarray of shape (n_labels,)
-        Mean binary cross-entropy of the out-of-fold scores of each label, before
-        and after scaling: the calibration gain. They are measured on the same
-        out-of-fold scores the temperature is fitted to, one parameter per label,
+        Mean (sample-weighted) binary cross-entropy of the held-out scores of
+        each label, before and after scaling: the calibration gain. They are
+        measured on the same held-out scores the temperature is fitted to, one
+        parameter per label,
         so the gain is slightly optimistic; measure it on a test set with
         :func:`~skbce.losses.binary_cross_entropy` for an unbiased figure.
 
@@ -336,8 +364,8 @@ class TemperatureScaledClassifier(
         prefer_skip_nested_validation=False
     )
     @unchanged_on_error
-    def fit(self, X, y):
-        """Fit the classifier and learn the temperatures from out-of-fold logits.
+    def fit(self, X, y, sample_weight=None, groups=None, **params):
+        """Fit the classifier and learn the temperatures from held-out logits.
 
         Parameters
         ----------
@@ -345,7 +373,20 @@ class TemperatureScaledClassifier(
             Training data, passed unchanged to the estimator (with
             ``cv="prefit"``: the held-out calibration set).
         y : array-like of shape (n_samples,) or (n_samples, n_labels)
-            Binary labels, or a 0/1 indicator matrix of multi-label targets.
+            Binary labels, or a 0/1 indicator matrix of multi-label targets (a
+            DataFrame's columns become the label names, ``classes_``).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights, used by the inner fits (when ``estimator.fit``
+            takes them) and by the weighted cross-entropy the temperatures
+            minimise.
+        groups : array-like of shape (n_samples,), default=None
+            Group of each sample, passed to the splitter, so that a group
+            splitter such as :class:`~sklearn.model_selection.GroupKFold`
+            keeps every group within one fold.
+        **params : dict
+            Other parameters of ``estimator.fit`` (routed with
+            ``sklearn.set_config(enable_metadata_routing=True)``, as are
+            ``sample_weight`` and ``groups``).
 
         Returns
         -------
@@ -360,9 +401,11 @@ class TemperatureScaledClassifier(
                 "is None."
             )
         check_no_label_sets(y)
+        _check_no_missing_labels(y, "y")
         X, y = indexable(X, y)
         _check_2d(X)
         validate_data(self, X, skip_check_array=True)
+        y_columns = getattr(y, "columns", None)
         y = check_array(y, ensure_2d=False, dtype=None, input_name="y")
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
@@ -377,7 +420,6 @@ class TemperatureScaledClassifier(
             )
         multilabel = target_type == "multilabel-indicator"
         if multilabel:
-            classes = np.arange(y.shape[1])
             y01 = y.astype(np.float64)
         else:
             classes = np.unique(y)
@@ -387,46 +429,46 @@ class TemperatureScaledClassifier(
                     f"one class only: {classes.tolist()}."
                 )
             y01 = (y == classes[1]).astype(np.float64)
-
-        if self.cv == "prefit":
+        sample_weight, groups = check_weights_and_groups(X, sample_weight, groups)
+        routed_params = self._routed_params(sample_weight, groups, params)
+        prefit = self.cv == "prefit"
+        if prefit:
             check_is_fitted(
                 self.estimator,
                 msg="When cv='prefit', `estimator` must be fitted; got an unfitted "
                 "%(name)s.",
             )
-            estimator = self.estimator
-            fitted_classes = getattr(estimator, "classes_", classes)
-            if not multilabel and not np.array_equal(fitted_classes, classes):
-                raise ValueError(
-                    f"y holds the classes {classes.tolist()} but the prefit "
-                    f"estimator was fitted on {np.asarray(fitted_classes).tolist()}; "
-                    "calibrate on data with the estimator's classes."
-                )
-            logits = _response_logits(estimator, X, self.response_method, multilabel)
+            check_prefit_labels(self.estimator, y, y_columns, multilabel)
+            cv = "prefit"
         else:
             cv = check_cv(self.cv, y, classifier=True)
-            splits = list(cv.split(X, y))
-            fold_logits = Parallel(n_jobs=self.n_jobs)(
-                delayed(_fit_and_predict_logits)(
-                    self.estimator, X, y, train, test, self.response_method, multilabel
-                )
-                for train, test in splits
-            )
-            logits = np.empty(y01.shape)
-            for (_, test), values in zip(splits, fold_logits):
-                logits[test] = values
-            estimator = clone(self.estimator).fit(X, y)
-
-        if logits.shape != y01.shape:
+        logits_of = functools.partial(
+            _response_logits,
+            response_method=self.response_method,
+            multilabel=multilabel,
+        )
+        held_out = self._held_out_scores(X, y, cv, routed_params, logits_of, y01)
+        y_held_out = y01[held_out.rows]
+        weight = _rescaled_weights(held_out.take(sample_weight))
+        if weight is not None and not weight.sum() > 0:
             raise ValueError(
-                f"The estimator gives scores of shape {logits.shape[1:]} per sample "
-                f"but y has shape {y01.shape[1:]}: it must score every label of y."
+                "sample_weight is zero on every held-out row: there is nothing to "
+                "calibrate on."
             )
-        logits_2d = logits.reshape(len(y01), -1)
-        y_2d = y01.reshape(len(y01), -1)
+        estimator = (
+            self.estimator
+            if prefit
+            else clone(self.estimator).fit(X, y, **routed_params[0])
+        )
+        if multilabel:
+            classes = label_names(y_columns, estimator, y.shape[1])
+
+        logits_2d = held_out.scores.reshape(len(y_held_out), -1)
+        y_2d = y_held_out.reshape(len(y_held_out), -1)
         temperature, n_iter = _fit_temperature(
             logits_2d,
             y_2d,
+            sample_weight=weight,
             shared=not self.per_label or not multilabel,
             bounds=bounds,
         )
@@ -435,17 +477,18 @@ class TemperatureScaledClassifier(
         def per_target(values):
             return values if multilabel else float(values[0])
 
+        def ece(logits):
+            return expected_calibration_error(y_2d, expit(logits), sample_weight=weight)
+
         self.estimator_ = estimator
         self.classes_ = classes
         self.temperature_ = (
             float(temperature[0]) if temperature.size == 1 else temperature
         )
-        self.bce_before_ = per_target(_per_label_bce(y_2d, logits_2d))
-        self.bce_after_ = per_target(_per_label_bce(y_2d, scaled))
-        self.ece_before_ = per_target(
-            expected_calibration_error(y_2d, expit(logits_2d))
-        )
-        self.ece_after_ = per_target(expected_calibration_error(y_2d, expit(scaled)))
+        self.bce_before_ = per_target(_per_label_bce(y_2d, logits_2d, weight))
+        self.bce_after_ = per_target(_per_label_bce(y_2d, scaled, weight))
+        self.ece_before_ = per_target(ece(logits_2d))
+        self.ece_after_ = per_target(ece(scaled))
         self.n_iter_ = n_iter
         self._multilabel = multilabel
         # The scores the temperatures were fitted on, whatever set_params does.

@@ -11,6 +11,27 @@ from ._base import check_matplotlib_support, get_axes
 _STYLES = ("hanging", "standing", "suspended")
 
 
+def _pmf_method(estimator, X):
+    """The ``predict_pmf`` giving the count probabilities of ``X``, and its input.
+
+    A Pipeline hides the methods of its last step other than scikit-learn's:
+    its other steps transform ``X``, and the last step's ``predict_pmf`` is
+    used on the result.
+    """
+    if callable(getattr(estimator, "predict_pmf", None)):
+        return estimator.predict_pmf, X
+    steps = getattr(estimator, "steps", None)
+    if steps and callable(getattr(steps[-1][1], "predict_pmf", None)):
+        return steps[-1][1].predict_pmf, estimator[:-1].transform(X)
+    last = f" nor has its last step {type(steps[-1][1]).__name__}" if steps else ""
+    raise ValueError(
+        f"{type(estimator).__name__} has no predict_pmf method{last}; the "
+        "rootogram needs a count model that predicts the probability of each "
+        "count (or a Pipeline ending in one). Use from_predictions with "
+        "probabilities you compute."
+    )
+
+
 def _check_counts(y_true):
     """Validate ``y_true`` as a 1-D array of non-negative integer counts."""
     y_true = column_or_1d(
@@ -191,6 +212,12 @@ class RootogramDisplay:
             **(line_kwargs or {}),
         }
         self.bars_ = ax.bar(counts, height, bottom=bottom, **bar_kwargs)
+        if style != "standing":
+            # Bars stick the axis to their ends (matplotlib's sticky edges), so
+            # the deepest hanging bar would touch the lower edge: only a
+            # histogram's bars should stand on the axis.
+            for bar in self.bars_:
+                bar.sticky_edges.y.clear()
         (self.line_,) = ax.plot(counts, root_expected, **line_kwargs)
         self.reference_line_ = ax.axhline(0.0, color="black", linewidth=0.8)
 
@@ -255,6 +282,7 @@ class RootogramDisplay:
         y,
         *,
         max_count=None,
+        offset=None,
         sample_weight=None,
         name=None,
         style="hanging",
@@ -267,13 +295,19 @@ class RootogramDisplay:
         estimator : estimator instance
             A fitted count model with a ``predict_pmf(X, max_count=K)`` method
             returning the probabilities of the counts 0..K, such as
-            :class:`skbce.HurdleRegressor`.
+            :class:`skbce.HurdleRegressor`, or a fitted
+            :class:`~sklearn.pipeline.Pipeline` ending in one: its other steps
+            transform ``X``, the last one gives the probabilities.
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Input values.
         y : array-like of shape (n_samples,)
             Observed counts.
         max_count : int, default=None
             Largest count shown, K. None uses the largest count in ``y``.
+        offset : array-like of shape (n_samples,), default=None
+            Offset of each sample (``np.log(exposure)`` for a rate model),
+            passed to ``predict_pmf``: a model fitted with an offset predicts
+            the counts of each sample's exposure only with it.
         sample_weight : array-like of shape (n_samples,), default=None
             Weight of each sample in both frequencies.
         name : str, default=None
@@ -294,12 +328,7 @@ class RootogramDisplay:
             probabilities.
         """
         check_matplotlib_support(f"{cls.__name__}.from_estimator")
-        if not callable(getattr(estimator, "predict_pmf", None)):
-            raise ValueError(
-                f"{type(estimator).__name__} has no predict_pmf method; the "
-                "rootogram needs a count model that predicts the probability of "
-                "each count. Use from_predictions with probabilities you compute."
-            )
+        predict_pmf, X = _pmf_method(estimator, X)
         y = _check_counts(y)
         check_consistent_length(X, y)
         if max_count is None:
@@ -312,7 +341,8 @@ class RootogramDisplay:
             raise ValueError(
                 f"max_count must be a non-negative integer or None; got {max_count!r}."
             )
-        y_pmf = estimator.predict_pmf(X, max_count=max_count)
+        offset_kwargs = {} if offset is None else {"offset": offset}
+        y_pmf = predict_pmf(X, max_count=max_count, **offset_kwargs)
         if np.shape(y_pmf) != (y.shape[0], max_count + 1):
             raise ValueError(
                 f"{type(estimator).__name__}.predict_pmf(X, max_count={max_count}) "

@@ -48,7 +48,11 @@ from ..utils._sklearn_compat import (
     _check_sample_weight,
     _fit_context,
 )
-from ..utils._validation import AtomicSetParamsMixin, restored_on_error
+from ..utils._validation import (
+    AtomicSetParamsMixin,
+    positions_by_name,
+    restored_on_error,
+)
 from ._linear_loss import LinearModelLoss
 from ._newton_solver import NewtonCholeskySolver
 from ._row_passes import InMemoryRowPass, dask_row_pass
@@ -703,14 +707,13 @@ class HurdleRegressor(AtomicSetParamsMixin, RegressorMixin, BaseEstimator):
                 f"{param} selects columns by name, but X has no feature names. "
                 "Pass X as a pandas DataFrame or select columns by integer index."
             )
-        position = {name: i for i, name in enumerate(known)}
-        unknown = [name for name in names if name not in position]
+        positions, unknown = positions_by_name(names, known)
         if unknown:
             raise ValueError(
                 f"{param} has unknown feature name(s) {unknown}; the columns of "
                 f"X are {list(known)}."
             )
-        return np.array([position[name] for name in names], dtype=np.intp)
+        return np.array(positions, dtype=np.intp)
 
     def _check_part_has_parameters(self, indices, param):
         """Refuse a built-in part left with nothing to estimate.

@@ -177,19 +177,21 @@ class MultiLabelLinearLoss:
     def preconditioner(self, point):
         """A diagonal preconditioner of each label's Hessian (k, p).
 
-        ``D_k = c_k diag([X, 1]' S [X, 1]) + l2_k`` (the weights' part) is the
-        diagonal of the Hessian were the label's Hessian weights constant: the
+        ``c_k G_jj + l2_k`` is the diagonal of the Hessian were the label's
+        Hessian weights constant (``G_jj`` the weighted squared norm of column
+        ``j`` of ``[X, 1]``, ``c_k`` the label's summed Hessian weights): the
         scale of each coefficient, which makes CG indifferent to the scale of
-        the features. It is mixed with its typical entry (the same expression
-        with the median squared column norm), ``(1 - a) median + a D_k`` with
-        ``a = 0.1``: a feature of scale 1e12 is scaled as it should, while the
-        many comparable columns of binary data keep an unscaled CG.
+        the features. ``G_jj`` is mixed with the median ``t`` of the norms,
+        ``min((1 - a) t + a G_jj, G_jj / a)`` with ``a = 0.1``: the many
+        comparable columns of binary data keep an almost unscaled CG (a pure
+        diagonal costs a third more steps on them), while no column is scaled
+        more than ``1 / a`` beyond its own norm, so that a feature of scale
+        1e30 leaves the others, and the intercept, their scale.
         """
         curvature = point.state[1][:, None]
-        norms = self.column_squared_norms
-        typical = np.median(norms)
-        diagonal = (1 - _MIX) * typical + _MIX * norms
-        diagonal = curvature * diagonal
+        own = self.column_squared_norms
+        mixed = np.minimum((1 - _MIX) * np.median(own) + _MIX * own, own / _MIX)
+        diagonal = curvature * mixed
         diagonal[:, : self.n_features] += self.l2_reg_strength[:, None]
         return np.where(diagonal > 0, diagonal, 1.0)
 
@@ -213,19 +215,30 @@ class MultiLabelLinearLoss:
             return objective, None
         row_state, curvature = point.state
         state = self.rows.map_state(kernels.take_state, row_state, labels=labels)
-        return objective, Point(
-            point.coef[labels],
-            point.value[labels],
-            point.gradient[labels],
-            state=(state, curvature[labels]),
-        )
+        return objective, point.take(labels, (state, curvature[labels]))
+
+
+class _DenseObjective:
+    """What the objectives with dense Hessians share: a line search recomputes
+    its points (nothing per row is worth keeping), and a restriction is the
+    objective of the kept problems (:meth:`_restricted`) with their point."""
+
+    def line(self, point, direction):
+        return direction
+
+    def step(self, point, line, steps, order):
+        return self.point(point.coef + steps[:, None] * line, order)
+
+    def restrict(self, point, keep):
+        objective = self._restricted(keep)
+        return objective, None if point is None else point.take(keep)
 
 
 def _as_dtype(array, dtype):
     return None if array is None else np.asarray(array).astype(dtype, copy=False)
 
 
-class LinearModelLoss:
+class LinearModelLoss(_DenseObjective):
     """Mean weighted loss of a linear model plus an L2 penalty: one problem.
 
     Parameters
@@ -292,27 +305,14 @@ class LinearModelLoss:
             hessian = None
         return Point(coef, np.array([value]), gradient[None], hessian)
 
-    def line(self, point, direction):
-        return direction
-
     def line_values(self, point, line, steps):
         return np.array([self.value(point.coef[0] + steps[0] * line[0])])
 
-    def step(self, point, line, steps, order):
-        return self.point(point.coef + steps[:, None] * line, order)
-
-    def restrict(self, point, keep):
-        if point is None:
-            return self, None
-        return self, Point(
-            point.coef[keep],
-            point.value[keep],
-            point.gradient[keep],
-            None if point.hessian is None else point.hessian[keep],
-        )
+    def _restricted(self, keep):
+        return self  # one problem
 
 
-class PerLabelScaleLoss:
+class PerLabelScaleLoss(_DenseObjective):
     """Weighted mean BCE of ``beta_k * logits[:, k]`` per label: one scale each.
 
     The objective of temperature scaling (``beta = 1 / T``): ``k`` problems of
@@ -348,30 +348,16 @@ class PerLabelScaleLoss:
         value, gradient, hessian = self._evaluate(coef[:, 0], 2)
         return Point(coef, value, gradient[:, None], hessian[:, None, None])
 
-    def line(self, point, direction):
-        return direction
-
     def line_values(self, point, line, steps):
         return self._evaluate(point.coef[:, 0] + steps * line[:, 0], 0)
 
-    def step(self, point, line, steps, order):
-        return self.point(point.coef + steps[:, None] * line, order)
-
-    def restrict(self, point, keep):
-        objective = PerLabelScaleLoss(
+    def _restricted(self, keep):
+        return PerLabelScaleLoss(
             self.logits[:, keep], self.Y[:, keep], self.sample_weight
         )
-        if point is None:
-            return objective, None
-        return objective, Point(
-            point.coef[keep],
-            point.value[keep],
-            point.gradient[keep],
-            point.hessian[keep],
-        )
 
 
-class OnlineBatchLoss:
+class OnlineBatchLoss(_DenseObjective):
     """The model one step of ``partial_fit`` minimises: a batch plus the past.
 
     Per label, the summed (weighted) BCE of the batch plus the quadratic
@@ -452,20 +438,14 @@ class OnlineBatchLoss:
             batch = weights @ (design * design)
         return Point(coef, value, gradient, self.curvature + batch)
 
-    def line(self, point, direction):
-        return direction
-
     def line_values(self, point, line, steps):
         coef = point.coef + steps[:, None] * line
         raw = kernels.linear_predictor(self.X, coef, self.fit_intercept)
         values = self.loss.loss(self.Y, raw).astype(np.float64)
         return self.sample_weight @ values + self._prior(coef)[0]
 
-    def step(self, point, line, steps, order):
-        return self.point(point.coef + steps[:, None] * line, order)
-
-    def restrict(self, point, keep):
-        objective = OnlineBatchLoss(
+    def _restricted(self, keep):
+        return OnlineBatchLoss(
             self.X,
             self.Y[:, keep],
             self.sample_weight,
@@ -474,12 +454,4 @@ class OnlineBatchLoss:
             self.centre[keep],
             self.curvature[keep],
             self.slope[keep],
-        )
-        if point is None:
-            return objective, None
-        return objective, Point(
-            point.coef[keep],
-            point.value[keep],
-            point.gradient[keep],
-            point.hessian[keep],
         )

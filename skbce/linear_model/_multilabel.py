@@ -31,6 +31,7 @@ from ..utils._sklearn_compat import (
 from ..utils._validation import (
     AtomicSetParamsMixin,
     check_no_label_sets,
+    positions_by_name,
     restored_on_error,
 )
 from ._linear_loss import MultiLabelLinearLoss, OnlineBatchLoss
@@ -77,6 +78,33 @@ def _check_two_classes(classes, present):
             f"but the data contains only one class: {present.tolist()}. "
             "For a label that may be constant, pass a 2-D indicator y."
         )
+
+
+def _largest_magnitude(X):
+    """``max |X|`` without a copy of X (lazy for dask X)."""
+    values = X.data if sparse.issparse(X) else X
+    if values.size == 0:
+        return 0.0
+    if is_dask_collection(values):
+        return abs(values).max()
+    return max(values.max(), -values.min())
+
+
+def _hessian_dtype(X, n_labels):
+    """float32 for the Hessian-vector products of large dense float64 X.
+
+    CG's Hessian products need a relative accuracy far above float32 rounding
+    (a residual of 10% of the gradient), and BLAS multiplies float32 matrices
+    about twice as fast: on the dense benchmark (100000 x 200, 50 labels) the
+    fit takes a third less CPU time at the same solution. Gradients, values and
+    the convergence test stay in float64. Sparse products gain nothing (scipy's
+    kernels are not faster in float32 and CG needs more steps on enron), nor do
+    small ones (under 2**24 entries times labels), which do not pay for the
+    float32 copy of X.
+    """
+    if sparse.issparse(X) or X.dtype != np.float64 or X.size * n_labels < 2**24:
+        return None
+    return np.float32
 
 
 def _is_indicator(y):
@@ -228,8 +256,7 @@ class _BaseMultiLabelLogistic(AtomicSetParamsMixin, ClassifierMixin, BaseEstimat
             and hasattr(value, "to_dict")
         ):
             mapping = dict(value) if isinstance(value, dict) else value.to_dict()
-            position = {label: i for i, label in enumerate(labels)}
-            unknown = [key for key in mapping if key not in position]
+            positions, unknown = positions_by_name(list(mapping), labels)
             if unknown:
                 raise ValueError(
                     f"{name} names labels {unknown} that are not among the labels "
@@ -238,8 +265,7 @@ class _BaseMultiLabelLogistic(AtomicSetParamsMixin, ClassifierMixin, BaseEstimat
                     "their order."
                 )
             array = np.full(len(labels), default, dtype=np.float64)
-            for key, item in mapping.items():
-                array[position[key]] = item
+            array[positions] = list(mapping.values())
             return array
         array = np.asarray(value, dtype=np.float64)
         if array.ndim > 1 or (array.ndim == 1 and array.shape[0] != len(labels)):
@@ -297,9 +323,7 @@ class _BaseMultiLabelLogistic(AtomicSetParamsMixin, ClassifierMixin, BaseEstimat
             sample_weight @ Y,
             present.sum(),
             present.astype(np.float64) @ Y,
-            abs(X.data if sparse.issparse(X) else X).max(initial=0)
-            if not is_dask_collection(X)
-            else abs(X).max(),
+            _largest_magnitude(X),
         ]
         if Y_target is not Y:
             sums.append(sample_weight @ Y_target)
@@ -451,7 +475,13 @@ class _BaseMultiLabelLogistic(AtomicSetParamsMixin, ClassifierMixin, BaseEstimat
             n_threads = 1
         else:
             objective = MultiLabelLinearLoss.in_memory(
-                X, Y, sample_weight, l2, pos_weight, self.fit_intercept
+                X,
+                Y,
+                sample_weight,
+                l2,
+                pos_weight,
+                self.fit_intercept,
+                hessian_dtype=_hessian_dtype(X, n_labels),
             )
             if n_threads is None:
                 n_threads = effective_n_threads(self.n_jobs)

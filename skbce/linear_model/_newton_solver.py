@@ -73,6 +73,17 @@ class Point:
     hessian: np.ndarray = None
     state: object = None
 
+    def take(self, keep, state=None):
+        """The point of the problems ``keep`` (a mask or indices), with
+        ``state`` (the objective restricts its own)."""
+        return Point(
+            self.coef[keep],
+            self.value[keep],
+            self.gradient[keep],
+            None if self.hessian is None else self.hessian[keep],
+            state,
+        )
+
 
 @dataclass
 class SolverResult:

@@ -79,23 +79,43 @@ def _weighted(block, values):
     return values
 
 
+# Element-wise work runs on chunks of about this many elements, whose few
+# temporaries stay in cache: on the dense benchmark (100000 x 50 logits) the
+# loss, gradient and Hessian take half the time they take in one piece.
+_CHUNK_ELEMENTS = 2**15
+
+
+def _row_chunks(n_rows, n_columns):
+    step = max(1, _CHUNK_ELEMENTS // max(n_columns, 1))
+    return [slice(start, start + step) for start in range(0, n_rows, step)]
+
+
 def _derivatives(block, raw, order):
     """State ``(logits, Hessian weights or None)`` and reductions: loss sums
     (k,), data gradient (k, p) and the sums of the Hessian weights (k,) (zeros
     for ``order < 2``)."""
-    loss = block["loss"]
+    loss, Y = block["loss"], block["Y"]
+    n_rows, n_columns = raw.shape
+    sums = np.zeros(n_columns)
+    gradient = np.empty_like(raw)
+    hessian = None
     if order == 2:
-        values, gradient, hessian = loss.loss_gradient_hessian(block["Y"], raw)
-        hessian = _weighted(block, hessian).astype(block["X_hessian"].dtype, copy=False)
-        curvature = np.einsum("ij->j", hessian, dtype=np.float64)
-    else:
-        values, gradient = loss.loss_gradient(block["Y"], raw)
-        hessian = None
-        curvature = np.zeros(raw.shape[1])
-    sums = _column_sums(block, values)
-    gradient = transpose_product(
-        block["X"], _weighted(block, gradient), block["fit_intercept"]
+        hessian = np.empty(raw.shape, block["X_hessian"].dtype)
+    for rows in _row_chunks(n_rows, n_columns):
+        chunk = {**block, "w": None if block["w"] is None else block["w"][rows]}
+        if order == 2:
+            values, gradient[rows], h = loss.loss_gradient_hessian(Y[rows], raw[rows])
+            hessian[rows] = _weighted(chunk, h)
+        else:
+            values, gradient[rows] = loss.loss_gradient(Y[rows], raw[rows])
+        sums += _column_sums(chunk, values)
+        _weighted(chunk, gradient[rows])
+    curvature = (
+        np.einsum("ij->j", hessian, dtype=np.float64)
+        if order == 2
+        else np.zeros(n_columns)
     )
+    gradient = transpose_product(block["X"], gradient, block["fit_intercept"])
     return (raw, hessian), (sums, gradient, curvature)
 
 
@@ -150,14 +170,14 @@ def take_state(state, labels):
 
 def column_squared_norms_kernel(block):
     """Weighted squared norms of the columns of ``[X, 1]`` (p,)."""
-    X = block["X"]
-    squared = X.power(2) if sparse.issparse(X) else X**2
-    weights = (
-        np.full((X.shape[0], 1), block["scale"])
-        if block["w"] is None
-        else block["w"][:, None]
-    )
-    return transpose_product(squared, weights, block["fit_intercept"])[0]
+    X, w = block["X"], block["w"]
+    if w is None:
+        w = np.full(X.shape[0], block["scale"])
+    if sparse.issparse(X):
+        norms = transpose_product(X.power(2), w[:, None], False)[0]
+    else:
+        norms = np.einsum("ij,ij,i->j", X, X, w, dtype=np.float64)
+    return np.append(norms, w.sum()) if block["fit_intercept"] else norms
 
 
 # ---------------------------------------------------------------------------

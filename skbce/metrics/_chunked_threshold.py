@@ -28,7 +28,6 @@ in-memory steps unchanged.
 """
 
 import functools
-from types import SimpleNamespace
 
 import numpy as np
 
@@ -38,11 +37,14 @@ from ._threshold import (
     _CandidateCounts,
     _cumulative_counts,
     _decision_thresholds,
+    _LabelNames,
     _objective_values,
     _positive_truth,
     _resolve_objective,
     _tie_ends,
+    _warn_infeasible,
     _warn_no_positives,
+    _weight_scale,
 )
 
 # Objectives non-decreasing in tp and non-increasing in fp (bounded per bin).
@@ -61,19 +63,32 @@ _MONOTONE = {
 _N_BINS = 2048
 
 
-def _as_2d(block):
+def _as_2d(block, weight_scale=1.0):
+    """A chunk's labels and scores as 2-D arrays, its weights times ``weight_scale``.
+
+    ``weight_scale`` is the power of two that brings the largest weight of all
+    chunks into [0.5, 1) (see :func:`._threshold._weight_scale`): exact, and no
+    sum of weights can overflow.
+    """
     y_true, y_score, sample_weight = block
     if y_score.ndim == 1:
         y_true, y_score = y_true[:, None], y_score[:, None]
     if sample_weight is None:
         sample_weight = np.ones(y_score.shape[0])
+    else:
+        sample_weight = np.asarray(sample_weight, dtype=np.float64) * weight_scale
     return y_true, y_score, sample_weight
 
 
 def _block_range(pos_label, block):
-    y_true, y_score, _ = _as_2d(block)
+    """Per label the smallest and largest score of a chunk, and its largest weight."""
+    y_true, y_score, sample_weight = _as_2d(block)
     _positive_truth(y_true, pos_label)  # validates the labels of the chunk
-    return y_score.min(axis=0, initial=np.inf), y_score.max(axis=0, initial=-np.inf)
+    return (
+        y_score.min(axis=0, initial=np.inf),
+        y_score.max(axis=0, initial=-np.inf),
+        np.max(sample_weight, initial=0.0),
+    )
 
 
 def _bin_index(score, low, high, n_bins):
@@ -84,8 +99,8 @@ def _bin_index(score, low, high, n_bins):
     return np.clip(index, 0, n_bins - 1).astype(np.intp)
 
 
-def _block_histogram(pos_label, low, high, n_bins, block):
-    y_true, y_score, sample_weight = _as_2d(block)
+def _block_histogram(pos_label, low, high, n_bins, weight_scale, block):
+    y_true, y_score, sample_weight = _as_2d(block, weight_scale)
     truth = _positive_truth(y_true, pos_label)
     n_labels = y_score.shape[1]
     pos = np.zeros((n_bins, n_labels))
@@ -102,9 +117,9 @@ def _block_histogram(pos_label, low, high, n_bins, block):
     return pos, neg, top, bottom
 
 
-def _block_rows_in_bins(pos_label, low, high, n_bins, selected, block):
+def _block_rows_in_bins(pos_label, low, high, n_bins, weight_scale, selected, block):
     """Per label, (scores, positive weights, negative weights) in selected bins."""
-    y_true, y_score, sample_weight = _as_2d(block)
+    y_true, y_score, sample_weight = _as_2d(block, weight_scale)
     truth = _positive_truth(y_true, pos_label)
     rows = []
     for j in range(y_score.shape[1]):
@@ -265,8 +280,10 @@ def chunked_optimal_threshold(
     high = np.max([r[1] for r in ranges], axis=0)
     if not (np.all(np.isfinite(low)) and np.all(np.isfinite(high))):
         raise ValueError("Input y_score contains NaN or infinity.")
+    weight_scale = _weight_scale(max(r[2] for r in ranges))
     histograms = dask_map(
-        functools.partial(_block_histogram, pos_label, low, high, n_bins), blocks
+        functools.partial(_block_histogram, pos_label, low, high, n_bins, weight_scale),
+        blocks,
     )
     pos = sum(h[0] for h in histograms)[::-1]  # bins in decreasing scores
     neg = sum(h[1] for h in histograms)[::-1]
@@ -275,12 +292,19 @@ def chunked_optimal_threshold(
     swept = _bins_to_sweep(resolved, pos, neg, top, bottom)
     gathered = dask_map(
         functools.partial(
-            _block_rows_in_bins, pos_label, low, high, n_bins, swept[::-1]
+            _block_rows_in_bins,
+            pos_label,
+            low,
+            high,
+            n_bins,
+            weight_scale,
+            swept[::-1],
         ),
         blocks,
     )
     n_labels = pos.shape[1]
     best, scores = np.empty(n_labels), np.empty(n_labels)
+    infeasible = np.zeros(n_labels, dtype=bool)
     for j in range(n_labels):
         rows = [np.concatenate(part) for part in zip(*(g[j] for g in gathered))]
         table = _label_table(
@@ -289,9 +313,16 @@ def chunked_optimal_threshold(
             swept[:, j],
         )
         values = _objective_values(resolved, table)
-        row = _best_candidates(resolved, table, values, labels=[j])
+        row, feasible = _best_candidates(resolved, table, values)
+        infeasible[j] = not feasible[0]
         best[j] = _decision_thresholds(table, row)[0]
         scores[j] = values[row[0], 0]
-    _warn_no_positives(SimpleNamespace(n_pos=pos.sum(axis=0)))
+    names = _LabelNames(positive=pos_label if pos_label is not None else 1)
+    if ndim == 2:
+        columns = getattr(y_true, "columns", None)
+        names = _LabelNames(None if columns is None else tuple(columns))
+    if infeasible.any():
+        _warn_infeasible(resolved, names(np.flatnonzero(infeasible)), stacklevel=3)
+    _warn_no_positives(pos.sum(axis=0), names, stacklevel=4)
     best = best.astype(dtype)
     return (best[0] if ndim == 1 else best), float(scores.mean())

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from numbers import Integral, Real
 
 import numpy as np
+import pandas as pd
 from sklearn.exceptions import UndefinedMetricWarning
 from sklearn.utils import Bunch, check_array, check_consistent_length, column_or_1d
 
@@ -109,7 +110,13 @@ def _youden(tp, fp, pos, neg, *, zero_division, **_):
 
 
 def _balanced_accuracy(tp, fp, pos, neg, *, zero_division, **_):
-    return (1 + _youden(tp, fp, pos, neg, zero_division=zero_division)) / 2
+    # As scikit-learn's balanced_accuracy_score: the mean recall over the classes
+    # present, which is (1 + Youden's J) / 2 when both are.
+    has_pos, has_neg = np.asarray(pos) > 0, np.asarray(neg) > 0
+    recall = _recall(tp, fp, pos, neg, zero_division=0.0)
+    specificity = _specificity(tp, fp, pos, neg, zero_division=0.0)
+    n_classes = np.broadcast_to(has_pos.astype(int) + has_neg, np.shape(recall))
+    return _safe_ratio(recall * has_pos + specificity * has_neg, n_classes, 0.0)
 
 
 def _accuracy(tp, fp, pos, neg, *, zero_division, **_):
@@ -117,15 +124,33 @@ def _accuracy(tp, fp, pos, neg, *, zero_division, **_):
     return _safe_ratio(correct, np.broadcast_to(pos + neg, np.shape(correct)), 0.0)
 
 
+def _shares(tp, fp, pos, neg):
+    """The counts as shares of the total weight, floats in [0, 1].
+
+    Integer counts (unit weights) would overflow in the products of the MCC (int32
+    from n of about 46 000, int64 from a few 10^9 pooled elements), and float
+    counts overflow there from about 1e77; shares of the total cannot. A total of
+    zero (all weights zero) leaves the zero counts as they are.
+    """
+    total = np.asarray(pos + neg, dtype=np.float64)
+    scale = 1.0 / np.where(total > 0, total, 1.0)
+    return tp * scale, fp * scale, pos * scale, neg * scale
+
+
 def _matthews(tp, fp, pos, neg, *, zero_division, **_):
+    tp, fp, pos, neg = _shares(tp, fp, pos, neg)
     fn, tn = pos - tp, neg - fp
-    denominator = np.sqrt((tp + fp) * (tp + fn) * (tn + fp) * (tn + fn), dtype=float)
-    return _safe_ratio(tp * tn - fp * fn, denominator, 0.0)
+    # one square root per factor: their product cannot underflow either
+    denominator = np.sqrt(tp + fp) * np.sqrt(pos) * np.sqrt(neg) * np.sqrt(tn + fn)
+    mcc = _safe_ratio(tp * tn - fp * fn, denominator, 0.0)
+    # rounding can leave |MCC| a few ulps above 1 at a perfect (anti-)correlation
+    return np.clip(mcc, -1.0, 1.0)
 
 
 def _negative_cost(tp, fp, pos, neg, *, fp_cost, fn_cost, **_):
-    cost = fp_cost * fp + fn_cost * (pos - tp)
-    return -_safe_ratio(cost, np.broadcast_to(pos + neg, np.shape(cost)), 0.0)
+    tp, fp, pos, neg = _shares(tp, fp, pos, neg)
+    # -(fp_cost * FP + fn_cost * FN) / n, from shares: in [-max cost, 0]
+    return -(fp_cost * fp + fn_cost * (pos - tp))
 
 
 # name -> element-wise function; "dice" is the F1 score under its segmentation name
@@ -324,6 +349,21 @@ class _Objective:
                 "A callable objective must be element-wise: called on (tp, fp, fn, "
                 f"tn) arrays of shape {np.shape(tp)} it returned shape {values.shape}."
             )
+        undefined = np.isnan(values)
+        if undefined.any():
+            # a NaN has no place in a maximum: refuse it rather than guess
+            at = np.unravel_index(np.argmax(undefined), values.shape)
+            counts = ", ".join(
+                f"{name}={np.broadcast_to(count, values.shape)[at]:.6g}"
+                for name, count in zip(("tp", "fp", "fn", "tn"), (tp, fp, fn, tn))
+            )
+            raise ValueError(
+                "The callable objective returned NaN (e.g. at "
+                f"{counts}); it must return a number for every confusion count. "
+                "Define the undefined cases, such as a 0/0 ratio, explicitly (as "
+                "zero_division does for the named objectives), e.g. with "
+                "np.divide(a, b, out=np.zeros_like(a), where=b > 0)."
+            )
         return values
 
     def slack(self, tp, fp, pos, neg):
@@ -413,8 +453,9 @@ def _cumulative_counts(pos_weight, neg_weight, tp_offset=0, fp_offset=0):
     n, n_labels = pos_weight.shape
     if neg_weight is not None:
         dtype = np.float64
-    else:  # unit weights: integer counts, int32 (cheaper) while they fit
-        dtype = np.int32 if n < np.iinfo(np.int32).max else np.int64
+    else:  # unit weights: integer counts, int32 (cheaper) while the objectives'
+        # sums of two counts (tp + fp + n_pos in F1: up to 2 n) fit
+        dtype = np.int32 if 2 * n < np.iinfo(np.int32).max else np.int64
     tp = np.empty((n + 1, n_labels), dtype=dtype)
     tp[0] = 0
     np.cumsum(pos_weight, axis=0, dtype=dtype, out=tp[1:])
@@ -528,33 +569,62 @@ def _objective_values(objective, candidates):
     return values
 
 
-def _best_candidates(objective, candidates, values, labels=None):
-    """Row of the best admissible candidate per label (the highest threshold on ties).
+def _best_candidates(objective, candidates, values):
+    """Row of the best admissible candidate per label, and whether it is feasible.
 
-    Constrained objectives only admit feasible rows; where no row is feasible the
-    row closest to feasibility is used, with a warning naming the labels (their
-    column indices, or ``labels`` when the table holds a subset of them).
+    On ties of the objective the highest threshold (first row) wins. Constrained
+    objectives only admit feasible rows; where a label has none, its row is the
+    one closest to feasibility (largest smallest margin rate - bound) and its
+    ``feasible`` entry is False: the callers warn, naming what they searched.
     """
+    n_labels = values.shape[1]
     slack = objective.slack(*candidates.counts())
     if slack is None:
-        return np.argmax(values, axis=0)
+        return np.argmax(values, axis=0), np.ones(n_labels, dtype=bool)
     slack[~candidates.is_cut] = -np.inf
     feasible = slack >= 0
-    infeasible_labels = ~feasible.any(axis=0)
-    if infeasible_labels.any():
-        names = np.flatnonzero(infeasible_labels)
-        if labels is not None:
-            names = np.asarray(labels)[names]
-        warnings.warn(
-            f"No threshold satisfies {objective.constraint!r} for label(s) "
-            f"{names.tolist()}; using the threshold "
-            "closest to satisfying it (largest smallest margin rate - bound).",
-            UndefinedMetricWarning,
-            stacklevel=5,
-        )
+    any_feasible = feasible.any(axis=0)
     admissible = np.where(feasible, values, -np.inf)
-    return np.where(
-        infeasible_labels, np.argmax(slack, axis=0), np.argmax(admissible, axis=0)
+    rows = np.where(
+        any_feasible, np.argmax(admissible, axis=0), np.argmax(slack, axis=0)
+    )
+    return rows, any_feasible
+
+
+@dataclass(frozen=True)
+class _LabelNames:
+    """How warnings and errors name the columns of a search.
+
+    ``names`` holds one name per column (the label names of a multi-label
+    target, e.g. a DataFrame's columns; None for column positions); for a binary
+    target ``positive`` is the positive class, which names its single column.
+    """
+
+    names: tuple | None = None
+    positive: object = None
+
+    def __call__(self, positions):
+        """Text naming the columns at ``positions``."""
+        if self.positive is not None:
+            return f"the positive class {_plain(self.positive)!r}"
+        positions = np.atleast_1d(positions)
+        if self.names is None:
+            return f"label(s) {positions.tolist()}"
+        return f"label(s) {[_plain(self.names[i]) for i in positions]}"
+
+
+def _plain(value):
+    """A NumPy scalar as the Python value it holds, for messages."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _warn_infeasible(objective, where, stacklevel, note=""):
+    warnings.warn(
+        f"No threshold satisfies {objective.constraint!r} for {where}; using the "
+        "threshold closest to satisfying it (largest smallest margin rate - "
+        f"bound).{note}",
+        UndefinedMetricWarning,
+        stacklevel=stacklevel + 1,
     )
 
 
@@ -608,15 +678,31 @@ def _within_group_cumsum(values, group):
     return out
 
 
+def _point_rank(objective, tp, fp, n_pos, n_neg):
+    """Rank of a point: ``(True, objective)`` if feasible, else ``(False, slack)``.
+
+    Ranks compare as tuples: every feasible point above every infeasible one,
+    feasible points by their objective, infeasible ones by how close they are.
+    """
+    tp, fp = np.atleast_1d(tp), np.atleast_1d(fp)
+    slack = objective.slack(tp, fp, n_pos, n_neg)
+    if slack is None or slack[0] >= 0:
+        return True, float(objective.score(tp, fp, n_pos, n_neg)[0])
+    return False, float(slack[0])
+
+
 def _micro_coordinate_ascent(objective, candidates, start_rows):
     """Exact coordinate ascent on the pooled (micro) objective over labels.
 
     Each step sets one label's threshold to the best of its candidates with the
-    counts of the other labels fixed, and accepts it only if it strictly improves
-    the pooled objective; passes repeat until no threshold changes.
+    counts of the other labels fixed (for a constrained objective: the best
+    feasible one, else the one closest to feasibility), and accepts it only if
+    its rank (:func:`_point_rank`) is strictly higher; passes repeat until no
+    threshold changes. The ascent thus moves from infeasible to feasible points
+    and never leaves the feasible ones.
 
-    Returns the final rows and the pooled objective at the start and after every
-    accepted step, a sequence that never decreases.
+    Returns the final rows and the rank at the start and after every accepted
+    step, a strictly increasing sequence.
     """
     tp, fp = candidates.tp, candidates.fp
     n_pos, n_neg = candidates.n_pos.sum(), candidates.n_neg.sum()
@@ -624,8 +710,7 @@ def _micro_coordinate_ascent(objective, candidates, start_rows):
     rows = np.array(start_rows)
     tp_total = tp[rows, labels].sum()
     fp_total = fp[rows, labels].sum()
-    start = objective.score(np.array([tp_total]), np.array([fp_total]), n_pos, n_neg)
-    history = [float(start[0])]
+    history = [_point_rank(objective, tp_total, fp_total, n_pos, n_neg)]
     for _ in range(_MAX_COORDINATE_PASSES):
         changed = False
         for j in labels:
@@ -638,11 +723,14 @@ def _micro_coordinate_ascent(objective, candidates, start_rows):
                 n_neg,
             )
             values = _objective_values(objective, pooled)
-            best = int(_best_candidates(objective, pooled, values)[0])
-            if best != rows[j] and values[best, 0] > values[rows[j], 0]:
+            best = int(_best_candidates(objective, pooled, values)[0][0])
+            rank = _point_rank(
+                objective, pooled.tp[best, 0], pooled.fp[best, 0], n_pos, n_neg
+            )
+            if best != rows[j] and rank > history[-1]:
                 rows[j] = best
                 tp_total, fp_total = pooled.tp[best, 0], pooled.fp[best, 0]
-                history.append(float(values[best, 0]))
+                history.append(rank)
                 changed = True
         if not changed:
             break
@@ -663,8 +751,51 @@ def _best_global_rows(objective, candidates):
         candidates.n_neg.sum(),
     )
     values = _objective_values(objective, pooled)
-    best = int(_best_candidates(objective, pooled, values)[0])
+    best = int(_best_candidates(objective, pooled, values)[0][0])
     return rows[best]
+
+
+def _bound_margin_rows(rate, bound, candidates):
+    """Per label, the row maximizing its share of one bound's pooled margin.
+
+    A lower bound on a pooled rate is a linear inequality in the pooled counts:
+    ``(1 - b) TP - b FP >= 0`` (precision), ``TP - b P >= 0`` (recall) and
+    ``(1 - b) N - FP >= 0`` (specificity). Its left side is a sum over labels,
+    so each label maximizing its own term maximizes the margin: the bound can
+    be met by some thresholds exactly when it is met by these. Ties go to the
+    lowest threshold, which predicts something positive where that matters
+    (a precision of 0/0).
+    """
+    tp, fp = candidates.tp.astype(np.float64), candidates.fp.astype(np.float64)
+    margin = {
+        "precision": (1 - bound) * tp - bound * fp,
+        "recall": tp,
+        "specificity": -fp,
+    }[rate]
+    margin[~candidates.is_cut] = -np.inf
+    return margin.shape[0] - 1 - np.argmax(margin[::-1], axis=0)
+
+
+def _micro_rows(objective, candidates):
+    """The rows of the micro search and the rank they reach.
+
+    The ascent starts from the best shared threshold; a constrained objective
+    also starts from the maximizers of each bound's margin
+    (:func:`_bound_margin_rows`), which meet that bound whenever any thresholds
+    do. The best final rank wins.
+    """
+    starts = [_best_global_rows(objective, candidates)]
+    if objective.constraint is not None:
+        starts += [
+            _bound_margin_rows(rate, bound, candidates)
+            for rate, bound in objective.constraint.bounds.items()
+        ]
+    best_rows, best_rank = None, None
+    for start in starts:
+        rows, history = _micro_coordinate_ascent(objective, candidates, start)
+        if best_rank is None or history[-1] > best_rank:
+            best_rows, best_rank = rows, history[-1]
+    return best_rows, best_rank
 
 
 def _best_global_rows_samples(objective, candidates, y_true, sample_weight):
@@ -748,24 +879,55 @@ def _samples_coordinate_ascent(objective, candidates, y_true, sample_weight, sta
     return rows, history
 
 
-def _select(objective, candidates, values, average, y_true=None, sample_weight=None):
+def _select(
+    objective,
+    candidates,
+    values,
+    average,
+    y_true=None,
+    sample_weight=None,
+    label_names=_LabelNames(),
+):
     """Best row per label and the averaged objective there.
 
-    ``"samples"`` needs the exact table and the 2-D boolean ``y_true``.
+    ``"samples"`` needs the exact table and the 2-D boolean ``y_true``. Warns,
+    naming the labels by ``label_names``, where a constraint cannot be met.
     """
     labels = np.arange(candidates.tp.shape[1])
     if average == "micro" and labels.size > 1:
-        rows, history = _micro_coordinate_ascent(
-            objective, candidates, _best_global_rows(objective, candidates)
+        rows, (feasible, _) = _micro_rows(objective, candidates)
+        if not feasible:
+            # One bound is met by some thresholds exactly when the search meets
+            # it (see _bound_margin_rows); several pooled bounds at once make a
+            # knapsack-type problem, NP-hard with weights, the search can miss.
+            several = len(objective.constraint.bounds) > 1
+            _warn_infeasible(
+                objective,
+                "the counts pooled over all labels (micro)",
+                stacklevel=4,
+                note=" With several bounds under average='micro' the search is not "
+                "guaranteed to find thresholds meeting them all even if some do."
+                if several
+                else "",
+            )
+        tp = candidates.tp[rows, labels].sum()
+        fp = candidates.fp[rows, labels].sum()
+        score = objective.score(
+            np.atleast_1d(tp),
+            np.atleast_1d(fp),
+            candidates.n_pos.sum(),
+            candidates.n_neg.sum(),
         )
-        return rows, history[-1]
+        return rows, float(score[0])
     if average == "samples":
         start = _best_global_rows_samples(objective, candidates, y_true, sample_weight)
         rows, history = _samples_coordinate_ascent(
             objective, candidates, y_true, sample_weight, start
         )
         return rows, history[-1]
-    rows = _best_candidates(objective, candidates, values)
+    rows, feasible = _best_candidates(objective, candidates, values)
+    if not feasible.all():
+        _warn_infeasible(objective, label_names(np.flatnonzero(~feasible)), 4)
     return rows, float(values[rows, labels].mean())
 
 
@@ -800,6 +962,46 @@ def _search_table(y_true, y_score, sample_weight, objective, groups=None, grid=N
 # ---------------------------------------------------------------------------
 
 
+def _check_no_missing_labels(y, name):
+    """Refuse labels holding missing values (NaN, None or pandas' NA).
+
+    A pandas nullable column (``"boolean"``, ``"Int64"``, ``"string"``) keeps
+    its NA through ``np.asarray`` as an object or a NaN, which no comparison can
+    turn into a class: a missing label is a row to drop or to impute first.
+    """
+    is_missing = getattr(y, "isna", None)  # pandas Series, DataFrame, arrays
+    if callable(is_missing):
+        missing = np.asarray(is_missing()).any()
+    else:
+        values = np.asarray(y)
+        missing = values.dtype.kind in "fcOU" and np.asarray(pd.isna(values)).any()
+    if missing:
+        raise ValueError(
+            f"Input {name} contains NaN or missing values (pandas NA): every "
+            f"sample needs a class. Drop those rows (e.g. where {name}.notna()) "
+            "or impute the labels first."
+        )
+
+
+def _default_pos_label(classes, name="y_true"):
+    """scikit-learn's positive class when none is given: 1 (True) or an error.
+
+    For labels in {0, 1}, {-1, 1} or booleans the positive class is 1 (True);
+    for any other labels (strings, {1, 2}, ...) it is ambiguous, and the caller
+    must name it with ``pos_label``.
+    """
+    classes = np.asarray(classes)
+    values = set(classes.tolist())
+    if values <= {0, 1} or values <= {-1, 1}:
+        return True if classes.dtype == bool else 1
+    shown = [_plain(c) for c in classes[:5]]
+    raise ValueError(
+        f"{name} takes values other than 0/1, -1/1 or booleans (e.g. {shown}), "
+        "so which class is positive is ambiguous; pass pos_label= to name it, "
+        f"e.g. pos_label={shown[-1]!r}."
+    )
+
+
 def _positive_truth(y_true, pos_label):
     """Boolean array of the positives of ``y_true`` (0/1, -1/1, bool or pos_label)."""
     if pos_label is not None:
@@ -808,20 +1010,42 @@ def _positive_truth(y_true, pos_label):
         return y_true
     is_one = y_true == 1
     if not ((y_true == 0) | is_one).all() and not ((y_true == -1) | is_one).all():
-        raise ValueError(
-            f"y_true takes values other than 0/1, -1/1 or booleans (e.g. "
-            f"{np.unique(y_true)[:5].tolist()}); pass pos_label= to name the "
-            "positive class."
-        )
+        _default_pos_label(np.unique(y_true))  # raises, naming the labels
     return is_one
 
 
+def _weight_scale(largest):
+    """The power of two that brings the largest weight into [0.5, 1) (1 for 0).
+
+    Every objective depends on the weights only through ratios of weighted
+    counts, so their scale does not matter; with the largest weight at most 1
+    no sum of weights can overflow (weights of 1e300 would). Multiplying by a
+    power of two is exact: the counts, and so every result, are those of the
+    given weights, unless a weight falls below the smallest normal float, far
+    below any difference the sums can resolve.
+    """
+    return float(np.ldexp(1.0, -np.frexp(largest)[1])) if largest > 0 else 1.0
+
+
+def _rescaled_weights(sample_weight):
+    """The weights rescaled by :func:`_weight_scale` of the largest (or None)."""
+    if sample_weight is None:
+        return None
+    return sample_weight * _weight_scale(np.max(sample_weight, initial=0.0))
+
+
 def _validate_inputs(y_true, y_score, sample_weight, pos_label):
-    """Return 2-D boolean truth, 2-D float scores and weights (or None)."""
+    """2-D boolean truth, 2-D float scores, rescaled weights (or None), names.
+
+    The names of the columns (:class:`_LabelNames`) are a DataFrame's columns
+    for a 2-D ``y_true``, or the positive class for a 1-D one.
+    """
     y_score = check_array(
         y_score, dtype=_FLOAT_DTYPES, ensure_2d=False, input_name="y_score"
     )
     check_no_label_sets(y_true, "y_true")
+    _check_no_missing_labels(y_true, "y_true")
+    columns = getattr(y_true, "columns", None)
     y_true = np.asarray(y_true)
     if y_true.ndim not in (1, 2) or y_true.shape != y_score.shape:
         raise ValueError(
@@ -831,16 +1055,20 @@ def _validate_inputs(y_true, y_score, sample_weight, pos_label):
     check_consistent_length(y_true, y_score, sample_weight)
     if y_true.size == 0:
         raise ValueError("y_true is empty: a threshold needs at least one sample.")
+    if y_true.ndim == 1:
+        default = True if y_true.dtype == bool else 1
+        names = _LabelNames(positive=default if pos_label is None else pos_label)
+    else:
+        names = _LabelNames(None if columns is None else tuple(columns))
     y_true = _positive_truth(y_true, pos_label)
     if sample_weight is not None:
         sample_weight = _check_sample_weight(
-            sample_weight, y_score, ensure_non_negative=True
+            sample_weight, y_score, dtype=np.float64, ensure_non_negative=True
         )
-        if y_score.dtype == np.float32:
-            sample_weight = sample_weight.astype(np.float64)
+        sample_weight = _rescaled_weights(sample_weight)
     if y_score.ndim == 1:
         y_true, y_score = y_true[:, None], y_score[:, None]
-    return y_true, y_score, sample_weight
+    return y_true, y_score, sample_weight, names
 
 
 def _check_grid(thresholds, y_score):
@@ -858,16 +1086,17 @@ def _check_grid(thresholds, y_score):
     return np.sort(grid)[::-1]
 
 
-def _warn_no_positives(candidates):
-    no_positives = candidates.n_pos <= 0
+def _warn_no_positives(n_pos, label_names, stacklevel=5):
+    """Warn about the columns without positive weight, named by ``label_names``."""
+    no_positives = np.asarray(n_pos) <= 0
     if no_positives.any():
         warnings.warn(
-            f"Label(s) {np.flatnonzero(no_positives).tolist()} have no positive "
-            "samples in y_true: the objective has nothing to find, and the highest "
-            "best-scoring threshold is returned (+inf, nothing positive, when the "
-            "objective is flat).",
+            "There are no positive samples of "
+            f"{label_names(np.flatnonzero(no_positives))} in y_true: the objective has "
+            "nothing to find, and the highest best-scoring threshold is returned "
+            "(+inf, nothing positive, when the objective is flat).",
             UndefinedMetricWarning,
-            stacklevel=5,
+            stacklevel=stacklevel,
         )
 
 
@@ -903,7 +1132,7 @@ def _search(
     pos_label,
 ):
     """Shared body of the public functions: validate, then build the table."""
-    y_true, y_score, sample_weight = _validate_inputs(
+    y_true, y_score, sample_weight, names = _validate_inputs(
         y_true, y_score, sample_weight, pos_label
     )
     objective = _resolve_objective(
@@ -925,8 +1154,8 @@ def _search(
         groups=groups,
         grid=_check_grid(thresholds, y_score),
     )
-    _warn_no_positives(candidates)
-    return objective, candidates, values, y_true, sample_weight
+    _warn_no_positives(candidates.n_pos, names)
+    return objective, candidates, values, y_true, sample_weight, names
 
 
 _COMMON_PARAMS = {
@@ -977,7 +1206,9 @@ def optimal_threshold(
     ----------
     y_true : array-like of shape (n_samples,) or (n_samples, n_labels)
         True labels: 0/1, -1/1 or boolean (or any labels with ``pos_label``); a
-        2-D 0/1 indicator matrix for multi-label problems.
+        2-D 0/1 indicator matrix for multi-label problems (a DataFrame's columns
+        name the labels in warnings). Missing values (NaN, pandas' NA) are
+        refused.
     y_score : array-like of the shape of ``y_true``
         Scores, larger meaning more likely positive (probabilities or decision
         function values). They must be finite. A dask array is searched on the
@@ -996,10 +1227,12 @@ def optimal_threshold(
           Elkan threshold ``fp_cost / (fp_cost + fn_cost)``;
         - :func:`constrained` (e.g. ``constrained("recall", precision=0.9)``);
         - a callable ``f(tp, fp, fn, tn)`` computing the objective element-wise
-          on float arrays of equal shape.
+          on float arrays of equal shape. It must return a number for every
+          count: a NaN (e.g. a 0/0) raises a ``ValueError``.
 
-        Metrics that do not depend on a threshold (ROC AUC, average precision, log
-        loss, Brier score) are refused.
+        Every named objective stays in its range for any number of samples and
+        any scale of the weights. Metrics that do not depend on a threshold (ROC
+        AUC, average precision, log loss, Brier score) are refused.
     beta : float > 0, default=1.0
         Weight of recall in ``"fbeta"``.
     fp_cost, fn_cost : float >= 0, default=1.0
@@ -1012,9 +1245,11 @@ def optimal_threshold(
         own objective, and the score is the mean over labels. ``"micro"``: the
         thresholds jointly maximize the objective of the counts pooled over labels,
         by exact coordinate ascent over labels started from the best single
-        threshold shared by all labels. ``"samples"``: the same ascent on the
-        mean over samples of each sample's objective over its labels (weighted by
-        ``sample_weight``; no constraints or grids).
+        threshold shared by all labels; with one :func:`constrained` bound the
+        thresholds meet it whenever some do (several pooled bounds at once make
+        a knapsack-type problem the search can miss). ``"samples"``: the same
+        ascent on the mean over samples of each sample's objective over its
+        labels (weighted by ``sample_weight``; no constraints or grids).
     groups : array-like of shape (n_samples,), default=None
         Average the objective over groups (e.g. pixels grouped by image, for the
         mean Dice per image) instead of pooling all samples; each group counts
@@ -1078,10 +1313,12 @@ def optimal_threshold(
         from ._chunked_threshold import chunked_optimal_threshold
 
         return chunked_optimal_threshold(y_true, y_score, **options)
-    objective, candidates, values, y_true, sample_weight = _search(
+    objective, candidates, values, y_true, sample_weight, names = _search(
         y_true, y_score, **options
     )
-    rows, score = _select(objective, candidates, values, average, y_true, sample_weight)
+    rows, score = _select(
+        objective, candidates, values, average, y_true, sample_weight, names
+    )
     best = _decision_thresholds(candidates, rows)
     return (best[0] if np.ndim(y_score) == 1 else best), score
 
@@ -1163,7 +1400,7 @@ def threshold_curve(
     >>> curve.recall
     array([0. , 0.5, 1. , 1. ])
     """
-    _, candidates, values, _, _ = _search(
+    _, candidates, values, *_ = _search(
         y_true,
         y_score,
         objective=objective,

@@ -13,7 +13,6 @@ import warnings
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn import get_config
 from sklearn.base import (
     BaseEstimator,
     ClassifierMixin,
@@ -22,23 +21,20 @@ from sklearn.base import (
 )
 from sklearn.exceptions import NotFittedError, UndefinedMetricWarning
 from sklearn.model_selection import ShuffleSplit, StratifiedShuffleSplit, check_cv
-from sklearn.utils import check_consistent_length, column_or_1d, get_tags, indexable
-from sklearn.utils.metadata_routing import (
-    MetadataRouter,
-    MethodMapping,
-    process_routing,
-)
+from sklearn.utils import column_or_1d, get_tags, indexable
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import type_of_target
-from sklearn.utils.parallel import Parallel, delayed
-from sklearn.utils.validation import check_is_fitted, has_fit_parameter
+from sklearn.utils.validation import check_is_fitted
 
 from ..metrics._threshold import (
     ConstrainedObjective,
     _check_combination,
     _check_grid,
+    _check_no_missing_labels,
     _curves,
     _decision_thresholds,
+    _LabelNames,
+    _rescaled_weights,
     _resolve_objective,
     _search_table,
     _select,
@@ -56,13 +52,16 @@ from ..utils._sklearn_compat import (
     Interval,
     RealNotInt,
     StrOptions,
-    _check_method_params,
-    _check_sample_weight,
     _fit_context,
     _num_samples,
-    _safe_indexing,
 )
 from ..utils._validation import AtomicSetParamsMixin, check_no_label_sets
+from ._held_out import (
+    HeldOutMetaEstimatorMixin,
+    check_prefit_labels,
+    check_weights_and_groups,
+    label_names,
+)
 
 __all__ = ["OptimalThresholdClassifier"]
 
@@ -111,13 +110,16 @@ def _dask_rows(X):
     return X.rechunk({1: -1}) if X.numblocks[1] != 1 else X
 
 
-def _positive_scores(estimator, X, method, multilabel):
+def _positive_scores(estimator, X, method, multilabel, pos_label=None):
     """Scores of the positive class, shape (n_samples, n_labels).
 
     Handles binary outputs (probabilities of shape (n, 2) or decision values of
     shape (n,)) and the two multi-label conventions: an (n, n_labels) array, or a
     list with one (n, n_classes) probability array per label (as
-    ``MultiOutputClassifier`` and forests return).
+    ``MultiOutputClassifier`` and forests return). For a binary target the
+    scores are those of ``pos_label`` (by default the second class, as
+    scikit-learn's): its probability, or the decision function with the sign
+    that makes larger values mean ``pos_label``.
     """
     scores = getattr(estimator, method)(X)
     if isinstance(scores, list):
@@ -131,26 +133,19 @@ def _positive_scores(estimator, X, method, multilabel):
     scores = np.asarray(scores)
     if multilabel:
         return scores
-    if scores.ndim == 2:
-        scores = scores[:, -1]
-    return scores[:, None]
-
-
-def _fit_and_score_fold(
-    estimator, X, y, *, train, test, fit_params, method, multilabel
-):
-    """Fit a clone on ``train`` (unless ``train`` is None: prefit) and score ``test``.
-
-    Returns the fitted estimator and its positive scores on the test rows.
-    """
-    if train is not None:
-        estimator.fit(
-            _safe_indexing(X, train),
-            _safe_indexing(y, train),
-            **_check_method_params(X, fit_params, indices=train),
+    if scores.ndim == 2 and scores.shape[1] != 2:
+        raise ValueError(
+            f"{type(estimator).__name__}.{method} gives {scores.shape[1]} scores "
+            "per sample, but y is binary: a binary target needs a classifier "
+            "fitted on its two classes (or pass the 0/1 indicator matrix of a "
+            "multi-label target)."
         )
-    scores = _positive_scores(estimator, _safe_indexing(X, test), method, multilabel)
-    return estimator, scores
+    is_second = pos_label is None or np.asarray(estimator.classes_)[1] == pos_label
+    if scores.ndim == 2:
+        scores = scores[:, 1 if is_second else 0]
+    elif not is_second:  # decision values are those of the second class
+        scores = -scores
+    return scores[:, None]
 
 
 def _fold_objectives(objective, curves, y_true, y_score, sample_weight, groups, folds):
@@ -180,23 +175,23 @@ def _fold_objectives(objective, curves, y_true, y_score, sample_weight, groups, 
     return results
 
 
-def _warn_missing_positives(y_true, folds, average):
+def _warn_missing_positives(y_true, folds, average, names):
     """Warn about labels without positives in some (or every) validation fold."""
     has_positives = np.stack(
         [y_true[folds == k].any(axis=0) for k in range(folds.max() + 1)]
     )
     if has_positives.all():
         return
-    labels = np.flatnonzero(~has_positives.all(axis=0)).tolist()
-    never = np.flatnonzero(~has_positives.any(axis=0)).tolist()
+    some = np.flatnonzero(~has_positives.all(axis=0))
+    never = np.flatnonzero(~has_positives.any(axis=0))
     message = (
-        f"Label(s) {labels} have no positive samples in some validation fold: "
-        "their per-fold objective is NaN there and the threshold is chosen on "
-        "the pooled held-out scores."
+        f"Some validation fold has no positive sample of {names(some)}: the "
+        "per-fold objective is NaN there and the threshold is chosen on the "
+        "pooled held-out scores."
     )
-    if never and average == "macro":
+    if never.size and average == "macro":
         message += (
-            f" Label(s) {never} have no positives in any validation fold: their "
+            f" No validation fold has a positive sample of {names(never)}: the "
             "threshold falls back to the default cut (0.5 for probabilities, 0 "
             "for decision values)."
         )
@@ -214,14 +209,18 @@ def _tune_thresholds(
     grid,
     average,
     default_cut,
+    names,
 ):
     """Exact search on pooled held-out scores, with the per-fold curves.
 
     Returns the thresholds (one per label), the best score and one curve dict per
-    label. With ``average="macro"``, a label without any held-out positive gets
-    ``default_cut``: its search has no positive to find.
+    label. With ``average="macro"``, a label without any held-out positive (of
+    positive weight) gets ``default_cut``: its search has no positive to find.
+    Warnings name the labels by ``names`` (a
+    :class:`~skbce.metrics._threshold._LabelNames`).
     """
-    _warn_missing_positives(y_true, folds, average)
+    _warn_missing_positives(y_true, folds, average, names)
+    sample_weight = _rescaled_weights(sample_weight)
     candidates, values = _search_table(
         y_true,
         y_score,
@@ -231,11 +230,11 @@ def _tune_thresholds(
         grid=_check_grid(grid, y_score),
     )
     rows, best_score = _select(
-        objective, candidates, values, average, y_true, sample_weight
+        objective, candidates, values, average, y_true, sample_weight, names
     )
     best = _decision_thresholds(candidates, rows).astype(np.float64)
     if average == "macro":
-        best[~y_true.any(axis=0)] = default_cut
+        best[candidates.n_pos <= 0] = default_cut  # no (weighted) positive
 
     curves = _curves(candidates, values, zero_division=0.0)
     fold_values = _fold_objectives(
@@ -323,6 +322,8 @@ class BaseThresholdClassifier(
             self._fit_dask(X, y, sample_weight, groups, **params)
             return self
         check_no_label_sets(y)
+        if y is not None:
+            _check_no_missing_labels(y, "y")
         X, y = indexable(X, y)
         if _num_samples(X) == 0:
             raise ValueError("Found array with 0 sample(s); fit needs samples.")
@@ -340,13 +341,7 @@ class BaseThresholdClassifier(
                 raise ValueError(
                     "y has 1 class: a decision threshold separates two classes."
                 )
-        if sample_weight is not None:
-            sample_weight = _check_sample_weight(
-                sample_weight, X, ensure_non_negative=True
-            )
-        if groups is not None:
-            groups = column_or_1d(groups)
-            check_consistent_length(X, groups)
+        sample_weight, groups = check_weights_and_groups(X, sample_weight, groups)
         self._fit(X, y, sample_weight, groups, **params)
         # No stale input description from an earlier fit on other data.
         self.__dict__.pop("n_features_in_", None)
@@ -375,10 +370,17 @@ class BaseThresholdClassifier(
         return np.ndim(self.best_threshold_) == 1
 
     def _scores(self, X):
-        """Positive scores of the fitted estimator, shape (n_samples, n_labels)."""
+        """Positive scores of the fitted estimator, shape (n_samples, n_labels).
+
+        For a binary target, the scores of the positive class ``pos_label``.
+        """
         check_is_fitted(self, "estimator_")
         return _positive_scores(
-            self.estimator_, X, self.response_method_, self._multilabel
+            self.estimator_,
+            X,
+            self.response_method_,
+            self._multilabel,
+            None if self._multilabel else self._positive_class,
         )
 
     def predict(self, X):
@@ -403,7 +405,12 @@ class BaseThresholdClassifier(
         positive = self._scores(X) >= np.atleast_1d(self.best_threshold_)
         if self._multilabel:
             return positive.astype(np.int64)
-        return self.classes_[positive[:, 0].astype(np.intp)]
+        is_positive_class = self.classes_ == self._positive_class
+        return np.where(
+            positive[:, 0],
+            self.classes_[is_positive_class][0],
+            self.classes_[~is_positive_class][0],
+        )
 
     @available_if(_estimator_has("predict_proba"))
     def predict_proba(self, X):
@@ -459,13 +466,15 @@ class BaseThresholdClassifier(
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
+        inner = get_tags(self.estimator)
         tags.classifier_tags.multi_class = False
-        tags.classifier_tags.multi_label = True
-        tags.input_tags.sparse = get_tags(self.estimator).input_tags.sparse
+        # multi-label exactly when the wrapped classifier is
+        tags.classifier_tags.multi_label = inner.classifier_tags.multi_label
+        tags.input_tags.sparse = inner.input_tags.sparse
         return tags
 
 
-class OptimalThresholdClassifier(BaseThresholdClassifier):
+class OptimalThresholdClassifier(HeldOutMetaEstimatorMixin, BaseThresholdClassifier):
     """Classifier with exact objective-optimal thresholds, binary or per label.
 
     Wraps a classifier with ``predict_proba`` or ``decision_function`` and picks,
@@ -514,17 +523,38 @@ class OptimalThresholdClassifier(BaseThresholdClassifier):
         The method of ``estimator`` giving the scores; ``"auto"`` tries
         ``predict_proba`` then ``decision_function``.
 
+    pos_label : int, float, bool or str, default=None
+        Binary targets: the positive class, whose objective is tuned (its F1,
+        its precision, ...) on its scores (its probability, or the decision
+        function with the sign making larger values mean it). ``predict``
+        returns it where that score is ``>= best_threshold_``; ``best_score_``
+        and the displays refer to it. None takes scikit-learn's convention for
+        numeric and boolean classes, the greater one (``classes_[1]``); string
+        classes must name it, since their order says nothing about which is the
+        event of interest (a ``ValueError`` otherwise). Multi-label targets:
+        the positive of each indicator column is 1; leave None.
+
     cv : int, float, cross-validation generator, iterable or "prefit", default=5
         Where the held-out scores come from:
 
         - an int: that many (stratified, for binary targets) folds;
         - a float in (0, 1): one (stratified) holdout of that fraction;
-        - a splitter or an iterable of (train, test) index pairs;
+        - a splitter or an iterable of (train, test) index pairs. Each test row
+          is scored by the model fitted on its split's training rows; rows in
+          no test part are not used, and a row in several test parts (e.g.
+          ``ShuffleSplit`` with several splits) counts once per split (with
+          ``groups``, a group held out by several splits counts once per
+          split). A single ``[(train, test)]`` split gives the thresholds of
+          ``"prefit"`` with the model of ``train`` on the ``test`` rows;
         - ``"prefit"``: ``estimator`` is already fitted and the data passed to
           ``fit`` is a separate validation set (requires ``refit=False``).
           The only choice for dask collections: the scores are computed chunk
           by chunk on the cluster and the thresholds found by the exact chunked
-          search of :func:`skbce.metrics.optimal_threshold`.
+          search of :func:`skbce.metrics.optimal_threshold`. Model selection
+          (``cross_validate``, ``GridSearchCV``) clones the estimator, unfitted,
+          so a bare fitted model fails there: wrap it in
+          :class:`~sklearn.frozen.FrozenEstimator`, which clones as itself,
+          fitted (see the :ref:`User Guide <threshold_tuning>`).
 
     refit : bool, default=True
         Refit ``estimator`` on all the data once the thresholds are found. With a
@@ -570,7 +600,11 @@ class OptimalThresholdClassifier(BaseThresholdClassifier):
         The method of ``estimator_`` whose scores are thresholded.
 
     classes_ : ndarray
-        The class labels (binary), or ``arange(n_labels)`` (multi-label).
+        The two class labels (binary). For a multi-label target the label names:
+        the columns of a DataFrame ``y``, else the ``classes_`` of the fitted
+        estimator when they name the labels (as
+        :class:`~skbce.MultiLabelLogisticClassifier` fitted on a DataFrame
+        does), else ``0, ..., n_labels - 1``. Warnings name the labels by them.
 
     n_features_in_ : int
         Number of features seen during ``fit``. Only defined if the
@@ -624,6 +658,7 @@ class OptimalThresholdClassifier(BaseThresholdClassifier):
             StrOptions({"prefit"}),
             Interval(RealNotInt, 0.0, 1.0, closed="neither"),
         ],
+        "pos_label": [Real, str, "boolean", None],
         "refit": ["boolean"],
         "random_state": ["random_state"],
         "n_jobs": [Integral, None],
@@ -640,6 +675,7 @@ class OptimalThresholdClassifier(BaseThresholdClassifier):
         average="macro",
         thresholds=None,
         response_method="auto",
+        pos_label=None,
         cv=5,
         refit=True,
         random_state=None,
@@ -652,6 +688,7 @@ class OptimalThresholdClassifier(BaseThresholdClassifier):
         self.fn_cost = fn_cost
         self.average = average
         self.thresholds = thresholds
+        self.pos_label = pos_label
         self.cv = cv
         self.refit = refit
         self.random_state = random_state
@@ -679,26 +716,38 @@ class OptimalThresholdClassifier(BaseThresholdClassifier):
             raise ValueError("When cv has several folds, refit cannot be False.")
         return cv
 
-    def _routed_params(self, sample_weight, groups, params):
-        """Parameters of ``estimator.fit`` and ``cv.split``."""
-        if get_config()["enable_metadata_routing"]:
-            routed = process_routing(
-                self, "fit", sample_weight=sample_weight, groups=groups, **params
+    def _binary_positive_class(self, classes):
+        """The positive class of a binary target: ``pos_label``, checked.
+
+        Without ``pos_label``, numeric (and boolean) classes take scikit-learn's
+        estimator convention, the greater class (``classes_[1]``, the column
+        of ``predict_proba`` and the sign of ``decision_function`` >= 0); the
+        order of strings says nothing about which class is the event the
+        objective scores, so they need ``pos_label``.
+        """
+        if self.pos_label is None:
+            if classes.dtype.kind in "biuf":
+                return classes[-1]
+            shown = [c.item() if isinstance(c, np.generic) else c for c in classes]
+            raise ValueError(
+                f"y holds the classes {shown}: which one is the positive class, "
+                f"the event whose {self.objective!r} objective is tuned, is "
+                f"ambiguous; pass pos_label= to name it, e.g. pos_label={shown[0]!r}."
             )
-            return routed.estimator.fit, routed.splitter.split
-        fit_params = dict(params)
-        if sample_weight is not None:
-            if has_fit_parameter(self.estimator, "sample_weight"):
-                fit_params["sample_weight"] = sample_weight
-            else:
-                warnings.warn(
-                    f"{type(self.estimator).__name__}.fit does not accept "
-                    "sample_weight: the weights are only used in the objective. "
-                    "Enable metadata routing to route them (e.g. into a Pipeline).",
-                    UserWarning,
-                    stacklevel=4,
-                )
-        return fit_params, {} if groups is None else {"groups": groups}
+        if not np.isin(self.pos_label, classes).item() or len(classes) != 2:
+            raise ValueError(
+                f"pos_label={self.pos_label!r} is not one of the classes of y, "
+                f"{classes.tolist()}."
+            )
+        return classes[classes == self.pos_label][0]
+
+    def _check_multilabel_pos_label(self):
+        if self.pos_label not in (None, 1):
+            raise ValueError(
+                f"pos_label={self.pos_label!r} applies to binary targets; in the "
+                "0/1 indicator matrix of a multi-label target the positive is 1. "
+                "Leave pos_label=None."
+            )
 
     def _fit_dask(self, X, y, sample_weight, groups, **params):
         """cv="prefit" on dask data: lazy scores, exact chunked threshold search."""
@@ -713,12 +762,15 @@ class OptimalThresholdClassifier(BaseThresholdClassifier):
         import dask.array as da
 
         method = _response_method(self.estimator, self.response_method)
+        y_columns = getattr(y, "columns", None)
         X = _dask_rows(X)
         y = check_dask_rows(y, X, "y", dtype=None, ndim=getattr(y, "ndim", 1))
         multilabel = y.ndim == 2
         if multilabel:
-            classes = np.arange(y.shape[1])
-            y_true = y == 1
+            self._check_multilabel_pos_label()
+            n_labels = y.shape[1]
+            classes = label_names(y_columns, self.estimator, n_labels)
+            y_true, positive = y == 1, None
         else:
             classes = np.unique(da.unique(y).compute())
             if classes.size != 2 or not np.array_equal(
@@ -728,13 +780,15 @@ class OptimalThresholdClassifier(BaseThresholdClassifier):
                     f"y must be binary with the classes of the prefit estimator "
                     f"{self.estimator.classes_}; its classes are {classes}."
                 )
-            y_true = y == classes[1]
+            positive = self._binary_positive_class(classes)
+            y_true = y == positive
         scores = map_rows(
             functools.partial(
                 _positive_scores,
                 self.estimator,
                 method=method,
                 multilabel=multilabel,
+                pos_label=positive,
             ),
             X,
             n_columns=len(classes) if multilabel else 1,
@@ -751,6 +805,7 @@ class OptimalThresholdClassifier(BaseThresholdClassifier):
             sample_weight=sample_weight,
         )
         self.classes_ = classes
+        self._positive_class = positive
         self.estimator_ = self.estimator
         self.response_method_ = method
         self.best_score_ = best_score
@@ -772,58 +827,51 @@ class OptimalThresholdClassifier(BaseThresholdClassifier):
         multilabel = type_of_target(y) == "multilabel-indicator"
         cv = self._check_cv(y, multilabel)
         method = _response_method(self.estimator, self.response_method)
-        fit_params, split_params = self._routed_params(sample_weight, groups, params)
-
+        routed_params = self._routed_params(sample_weight, groups, params)
+        fit_params = routed_params[0]
+        if cv == "prefit":
+            columns = getattr(y, "columns", None)
+            check_prefit_labels(self.estimator, y, columns, multilabel)
         if multilabel:
-            y_true = np.asarray(y) == 1
-            classes = np.arange(y_true.shape[1])
+            self._check_multilabel_pos_label()
+            y_true, positive = np.asarray(y) == 1, None
         else:
             classes = np.unique(y)
-            y_true = (np.asarray(y) == classes[1])[:, None]
-        if cv == "prefit":
-            if not multilabel and not np.array_equal(self.estimator.classes_, classes):
-                raise ValueError(
-                    f"The prefit estimator's classes {self.estimator.classes_} "
-                    f"differ from the classes of y {classes}."
-                )
-            splits = [(None, np.arange(_num_samples(X)))]
-        else:
-            splits = list(cv.split(X, y, **split_params))
-
-        fitted = Parallel(n_jobs=self.n_jobs)(
-            delayed(_fit_and_score_fold)(
-                self.estimator if cv == "prefit" else clone(self.estimator),
-                X,
-                y,
-                train=train,
-                test=test,
-                fit_params=fit_params,
-                method=method,
-                multilabel=multilabel,
-            )
-            for train, test in splits
+            positive = self._binary_positive_class(classes)
+            y_true = (np.asarray(y) == positive)[:, None]
+        scores_of = functools.partial(
+            _positive_scores, method=method, multilabel=multilabel, pos_label=positive
         )
+        held_out = self._held_out_scores(X, y, cv, routed_params, scores_of, y_true)
         if cv == "prefit":
             estimator = self.estimator
         elif self.refit:
             estimator = clone(self.estimator).fit(X, y, **fit_params)
         else:
-            estimator = fitted[0][0]
+            estimator = held_out.estimators[0]
+        if multilabel:
+            classes = label_names(
+                getattr(y, "columns", None), estimator, y_true.shape[1]
+            )
+            names = _LabelNames(tuple(classes))
+        else:
+            names = _LabelNames(positive=positive)
 
-        test = np.concatenate([test for _, test in splits])
         best, best_score, results = _tune_thresholds(
             objective,
-            y_true[test],
-            np.vstack([scores for _, scores in fitted]),
-            None if sample_weight is None else sample_weight[test],
-            None if groups is None else groups[test],
-            folds=np.repeat(np.arange(len(splits)), [len(t) for _, t in splits]),
+            y_true[held_out.rows],
+            held_out.scores,
+            held_out.take(sample_weight),
+            held_out.groups(groups),
+            folds=held_out.splits,
             grid=self.thresholds,
             average=self.average,
             default_cut=_DEFAULT_CUT[method],
+            names=names,
         )
         # all computed: only now change the fitted state
         self.classes_ = classes
+        self._positive_class = positive
         self.estimator_ = estimator
         self.response_method_ = method
         self.best_score_ = best_score
@@ -832,28 +880,3 @@ class OptimalThresholdClassifier(BaseThresholdClassifier):
         else:
             self.best_threshold_, self.cv_results_ = float(best[0]), results[0]
         return self
-
-    def get_metadata_routing(self):
-        """Get metadata routing of this object.
-
-        See scikit-learn's user guide on metadata routing for how the routing
-        mechanism works.
-
-        Returns
-        -------
-        routing : MetadataRouter
-            A :class:`~sklearn.utils.metadata_routing.MetadataRouter`
-            encapsulating routing information.
-        """
-        return (
-            MetadataRouter(owner=self)
-            .add_self_request(self)
-            .add(
-                estimator=self.estimator,
-                method_mapping=MethodMapping().add(caller="fit", callee="fit"),
-            )
-            .add(
-                splitter=self.cv,
-                method_mapping=MethodMapping().add(caller="fit", callee="split"),
-            )
-        )

@@ -1,25 +1,20 @@
 """Dask backend of the row-block data passes (private; dask is optional).
 
-Estimators keep one solver and hand it a list of row blocks plus a
-``map_blocks(func, blocks, gather=True)`` executor. In memory the list holds
-one block of NumPy arrays and the executor maps serially
-(``skbce.linear_model._newton._serial_map``). For dask
-inputs this module turns the arrays into one block per row chunk (each block a
+The linear models reach the rows through the row passes of
+``skbce.linear_model._row_passes``: the dask one holds one block per row chunk,
+built from the persisted chunks that :func:`persist_blocks` returns (each block a
 tuple of :class:`dask.delayed.Delayed` chunks of *persisted* arrays, so the data
-stay on the workers) and :func:`dask_map` runs ``func`` on every block with the
+stay on the workers). :func:`dask_map` runs a function on every block with the
 active scheduler (the ``distributed.Client`` if there is one): with
-``gather=True`` only the small per-block results travel to the client, where the
-solver adds them; with ``gather=False`` the results stay on the workers as new
-blocks (e.g. the rows of one part of a model, selected chunk by chunk).
+``gather=True`` only the small per-block results travel to the client; with
+``gather=False`` the results stay on the workers as new blocks (the chunked
+threshold search of ``skbce.metrics`` uses it).
 
 Validation is chunk-wise: scikit-learn's ``validate_data`` would materialize a
 dask array, so :func:`check_dask_X` runs only its metadata checks (number of
 features, feature names) and the value checks (finiteness) are one lazy
 reduction computed with the first pass (:func:`persist_blocks`).
 
-The multi-label classifier's data passes, which also keep per-row state on the
-workers, build on :func:`dask_map` and :func:`persist_blocks` in
-``skbce.linear_model._linear_loss_dask``.
 
 Nothing here imports dask at module level: :func:`is_dask_collection` answers
 False without importing it when the user never did.

@@ -104,3 +104,15 @@ class AtomicSetParamsMixin:
                 f"{sorted(valid)}."
             )
         return super().set_params(**params)
+
+
+def positions_by_name(keys, names):
+    """The positions of ``keys`` among ``names``, and the keys not among them.
+
+    Returns ``(positions, unknown)``: a list of the positions of the known
+    keys (in the order of ``keys``) and the list of unknown keys, for the
+    caller's own error message.
+    """
+    position = {name: i for i, name in enumerate(names)}
+    unknown = [key for key in keys if key not in position]
+    return [position[key] for key in keys if key in position], unknown
