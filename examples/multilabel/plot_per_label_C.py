@@ -102,8 +102,8 @@ for name, (X_train, Y_train, X_test, Y_test) in data.items():
 
 # %%
 # Per-label C lowers the held-out BCE, the criterion it selects on, on both
-# data sets, if by little on average: most labels pick the C of the grid
-# search or its neighbour. Macro-F1 after threshold tuning is another
+# data sets, if by little on average: many labels pick the C of the grid
+# search. Macro-F1 after threshold tuning is another
 # criterion: the C of lowest BCE need not be the C of best thresholded F1, and
 # the F1 of a label with a handful of test positives moves by a lot with one
 # prediction, so it may go either way (on enron it is lower in this run).

@@ -18,7 +18,6 @@ from scipy.special import expit
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import check_scoring, get_scorer_names, make_scorer
 from sklearn.model_selection import check_cv
-from sklearn.utils import metadata_routing
 from sklearn.utils.metadata_routing import (
     MetadataRouter,
     MethodMapping,
@@ -187,9 +186,6 @@ class MultiLabelLogisticClassifierCV(_BaseMultiLabelLogistic):
     >>> clf.predict_proba(X[:2]).shape
     (2, 14)
     """
-
-    # ``score`` is the subset accuracy of ClassifierMixin: it takes no scorer.
-    __metadata_request__score = {"sample_weight": metadata_routing.UNUSED}
 
     _parameter_constraints = {
         "Cs": [Interval(Integral, 1, None, closed="left"), "array-like"],
