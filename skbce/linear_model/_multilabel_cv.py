@@ -172,6 +172,9 @@ class MultiLabelLogisticClassifierCV(_BaseMultiLabelLogistic):
     parameters, cold start): it predicts alike. The selection is per label,
     so that a label's choice does not depend on the other labels.
 
+    The data must be in memory (the folds index rows): dask collections are
+    refused; compute them first.
+
     Examples
     --------
     >>> import numpy as np
