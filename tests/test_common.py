@@ -18,6 +18,7 @@ from skbce import (
     GraphPropagator,
     HurdleRegressor,
     MultiLabelLogisticClassifier,
+    MultiLabelLogisticClassifierCV,
     OptimalThresholdClassifier,
     TemperatureScaledClassifier,
 )
@@ -31,6 +32,11 @@ ESTIMATORS = [
     HurdleRegressor(count_model="negbin", alpha=1e-2),
     MultiLabelLogisticClassifier(),
     MultiLabelLogisticClassifier(solver="lbfgs"),
+    # Cs up to 1: at larger C the checks' well-separated data give logits
+    # beyond 17, where float32 predict_proba rounds to 1 while the exact
+    # predict_log_proba is -e^-17 (check_classifiers_train compares them with
+    # atol=1e-9; MultiLabelLogisticClassifier(C=1e4) fails it the same way).
+    MultiLabelLogisticClassifierCV(Cs=[0.01, 0.1, 1.0]),
     OptimalThresholdClassifier(RidgeClassifier(), cv=3),
     # The threshold and temperature meta-estimators as users build them.
     OptimalThresholdClassifier(LogisticRegression()),

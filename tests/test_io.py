@@ -25,6 +25,7 @@ from skbce import (
     GraphPropagator,
     HurdleRegressor,
     MultiLabelLogisticClassifier,
+    MultiLabelLogisticClassifierCV,
     OptimalThresholdClassifier,
     TemperatureScaledClassifier,
 )
@@ -106,6 +107,14 @@ def _fitted_states():
             ),
         ),
         (
+            "multilabel-cv-fit",
+            MultiLabelLogisticClassifierCV(Cs=[0.1, 1.0], cv=3).fit(X_labels, Y_labels),
+        ),
+        (
+            "multilabel-cv-binary-refit-false-fit",
+            MultiLabelLogisticClassifierCV(Cs=[0.1, 1.0], cv=3, refit=False).fit(X, y),
+        ),
+        (
             "multilabel-lbfgs-fit",
             MultiLabelLogisticClassifier(solver="lbfgs").fit(X_labels, Y_labels),
         ),
@@ -161,6 +170,7 @@ def _fitted_states():
     inputs = {
         "multilabel-binary-fit": X,
         "multilabel-sparse-X-fit": X_sparse,
+        "multilabel-cv-binary-refit-false-fit": X,
         "threshold-fit": X,
         "threshold-constrained-fit": X,
         "temperature-fit": X,

@@ -28,11 +28,15 @@ def read_multilabel_arff(path):
     feature_names, label_names : list of str
     """
     with open(path, encoding="utf-8") as file:
-        text = file.read()
+        return parse_multilabel_arff(file.read(), name=str(path))
+
+
+def parse_multilabel_arff(text, name="the ARFF text"):
+    """:func:`read_multilabel_arff` of the text of a file (``name`` for errors)."""
     header, body = re.split(r"^@data\s*$", text, maxsplit=1, flags=re.M | re.I)
     match = re.search(r"-C\s+(-?\d+)", header)
     if match is None:
-        raise ValueError(f"{path}: the @relation line gives no '-C n_labels'.")
+        raise ValueError(f"{name}: the @relation line gives no '-C n_labels'.")
     names = re.findall(r"^@attribute\s+('[^']*'|\S+)", header, flags=re.M | re.I)
     names = [name.strip("'") for name in names]
     # MEKA: -C n puts the labels first, -C -n last.

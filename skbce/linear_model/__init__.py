@@ -2,10 +2,12 @@
 
 from ._hurdle import HurdleRegressor, HurdleSummary, NoZerosWarning
 from ._multilabel import MultiLabelLogisticClassifier
+from ._multilabel_cv import MultiLabelLogisticClassifierCV
 
 __all__ = [
     "HurdleRegressor",
     "HurdleSummary",
     "MultiLabelLogisticClassifier",
+    "MultiLabelLogisticClassifierCV",
     "NoZerosWarning",
 ]

@@ -2,6 +2,7 @@
 
 import functools
 import warnings
+from dataclasses import dataclass
 from numbers import Integral, Real
 
 import numpy as np
@@ -39,6 +40,26 @@ from ._row_kernels import multilabel_block
 from ._row_passes import dask_row_pass
 
 _FLOAT_DTYPES = [np.float64, np.float32]
+
+
+@dataclass
+class _PreparedLabels:
+    """The labels of one training set, ready to solve.
+
+    ``Y_target`` (n, L): the (smoothed) targets; ``sample_weight`` (n,) and
+    its sum ``total_weight``; ``pos_weight`` (L,) or None, "balanced" resolved;
+    ``constant`` (L,): labels constant on the rows of positive weight;
+    ``degenerate`` (L,): constant labels with their optimum at infinity, not
+    solved; ``start`` (L, p): the cold start.
+    """
+
+    Y_target: np.ndarray
+    sample_weight: np.ndarray
+    total_weight: float
+    pos_weight: np.ndarray
+    constant: np.ndarray
+    degenerate: np.ndarray
+    start: np.ndarray
 
 
 def _chunk_output(model, kind, X):
@@ -97,9 +118,535 @@ def _is_indicator(y):
     return False
 
 
-class MultiLabelLogisticClassifier(
-    AtomicSetParamsMixin, ClassifierMixin, BaseEstimator
-):
+class _BaseMultiLabelLogistic(AtomicSetParamsMixin, ClassifierMixin, BaseEstimator):
+    """What the multi-label logistic estimators share (private).
+
+    Validation of X and y, per-label settings, the fit of all labels at given
+    per-label C from a start, the solve of the labels and the predictions of
+    the fitted coefficients: :class:`MultiLabelLogisticClassifier` and
+    :class:`~skbce.MultiLabelLogisticClassifierCV` fit and predict alike.
+    Subclasses define the parameters ``fit_intercept``, ``pos_weight``,
+    ``label_smoothing``, ``solver``, ``tol``, ``max_iter``, ``n_jobs`` and
+    ``verbose``.
+    """
+
+    # ------------------------------------------------------------------
+    # Validation helpers
+    # ------------------------------------------------------------------
+
+    def _validate_X_y(self, X, y, reset):
+        """Validate X and y; return X, the 0/1 indicator Y, classes, label info."""
+        check_no_label_sets(y)
+        label_names = getattr(y, "columns", None)
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            accept_sparse=["csr", "csc"],
+            dtype=_FLOAT_DTYPES,
+            multi_output=True,
+            reset=reset,
+        )
+        if sparse.issparse(y):
+            y = y.toarray()
+        y = np.asarray(y)
+        if y.ndim == 1:
+            y_type = type_of_target(y, input_name="y", raise_unknown=True)
+            if y_type == "continuous":
+                raise ValueError(
+                    f"Unknown label type: {y_type}. y must hold two classes (binary) "
+                    "or be a 2-D 0/1 indicator matrix (multi-label)."
+                )
+            if y_type not in ("binary", "unknown") and y_type != "multiclass":
+                raise ValueError(
+                    f"Unknown label type: {y_type}. y must be binary or a 2-D "
+                    "0/1 indicator matrix."
+                )
+            if y_type == "multiclass":
+                raise ValueError(
+                    "Only binary classification is supported. The type of the target "
+                    f"is {y_type}. For several labels per sample pass a 2-D 0/1 "
+                    "indicator matrix (e.g. from MultiLabelBinarizer)."
+                )
+            return X, y, None
+        if not _is_indicator(y):
+            raise ValueError(
+                "A 2-D y must be a multi-label indicator matrix of 0/1 (or bool) "
+                "values, one column per label; got values "
+                f"{np.unique(y)[:5].tolist()}{'...' if np.unique(y).size > 5 else ''}."
+            )
+        names = None if label_names is None else np.asarray(label_names)
+        return X, y, names
+
+    def _validate_fit(self, X, y, sample_weight):
+        """In-memory validation: X, the float 0/1 targets Y (n, L), weights, classes."""
+        X, y, names = self._validate_X_y(X, y, reset=True)
+        sample_weight = _check_sample_weight(
+            sample_weight, X, dtype=np.float64, ensure_non_negative=True
+        )
+        if y.ndim == 1:
+            classes = np.unique(y)
+            present = np.unique(y[sample_weight > 0])
+            _check_two_classes(classes, present)
+            Y = self._encode_binary(y, classes)
+            self._binary = True
+        else:
+            Y = y.astype(np.float64)
+            classes = names if names is not None else np.arange(Y.shape[1])
+            self._binary = False
+            self._label_dtype = y.dtype if y.dtype.kind in "biu" else np.dtype(int)
+        return X, Y, sample_weight, classes
+
+    def _validate_dask_fit(self, X, y, sample_weight):
+        """Chunk-wise validation of dask inputs (see :mod:`skbce.utils._dask`)."""
+        import dask
+        import dask.array as da
+
+        label_names = getattr(y, "columns", None)
+        X = check_dask_X(self, X, reset=True, dtype=_FLOAT_DTYPES)
+        ndim = len(getattr(y, "shape", ())) or np.ndim(y)
+        y = check_dask_rows(y, X, "y", dtype=None, ndim=min(max(ndim, 1), 2))
+        if sample_weight is None:
+            sample_weight = da.ones(X.shape[0], chunks=X.chunks[0])
+        else:
+            sample_weight = check_dask_rows(sample_weight, X, "sample_weight")
+        if y.ndim == 1:
+            classes, present, min_weight = dask.compute(
+                da.unique(y), da.unique(y[sample_weight > 0]), sample_weight.min()
+            )
+            if classes.dtype.kind == "f" and (classes != np.round(classes)).any():
+                raise ValueError(
+                    "Unknown label type: continuous. y must hold two classes "
+                    "(binary) or be a 2-D 0/1 indicator matrix (multi-label)."
+                )
+            if classes.size > 2:
+                raise ValueError(
+                    "Only binary classification is supported. The type of the "
+                    "target is multiclass. For several labels per sample pass a "
+                    "2-D 0/1 indicator matrix (e.g. from MultiLabelBinarizer)."
+                )
+            _check_two_classes(classes, present)
+            Y = (y == classes[1]).astype(np.float64)[:, None]
+            self._binary = True
+        else:
+            is_binary, min_weight = dask.compute(
+                da.isin(y, [0, 1]).all(), sample_weight.min()
+            )
+            if y.dtype.kind not in "biuf" or not is_binary:
+                raise ValueError(
+                    "A 2-D y must be a multi-label indicator matrix of 0/1 (or "
+                    "bool) values, one column per label."
+                )
+            Y = y.astype(np.float64)
+            names = None if label_names is None else np.asarray(label_names)
+            classes = names if names is not None else np.arange(Y.shape[1])
+            self._binary = False
+            self._label_dtype = y.dtype if y.dtype.kind in "biu" else np.dtype(int)
+        if min_weight < 0:
+            raise ValueError("Negative values in sample_weight are not allowed.")
+        return X, Y, sample_weight, classes
+
+    def _per_label(self, name, value, labels, default):
+        """A per-label setting as an array (L,): a scalar, an array in label
+        order, or a dict / pandas Series keyed by label names (aligned by name;
+        labels it does not name get ``default``)."""
+        if (
+            isinstance(value, dict)
+            or hasattr(value, "index")
+            and hasattr(value, "to_dict")
+        ):
+            mapping = dict(value) if isinstance(value, dict) else value.to_dict()
+            positions, unknown = positions_by_name(list(mapping), labels)
+            if unknown:
+                raise ValueError(
+                    f"{name} names labels {unknown} that are not among the labels "
+                    f"{list(labels)}. Key a dict or Series by label names (the "
+                    "columns of a DataFrame y), or pass one value per label in "
+                    "their order."
+                )
+            array = np.full(len(labels), default, dtype=np.float64)
+            array[positions] = list(mapping.values())
+            return array
+        array = np.asarray(value, dtype=np.float64)
+        if array.ndim > 1 or (array.ndim == 1 and array.shape[0] != len(labels)):
+            raise ValueError(
+                f"{name} must be a positive float, hold one value per label "
+                f"({len(labels)}), or map label names to values; got shape "
+                f"{array.shape}."
+            )
+        return np.broadcast_to(array, (len(labels),))
+
+    def _check_pos_weight(self, labels, dtype):
+        """pos_weight as an array (L,) for the label names ``labels`` (None and
+        "balanced" as they are)."""
+        pos_weight = self.pos_weight
+        if pos_weight is None or isinstance(pos_weight, str):
+            return pos_weight
+        pos_weight = self._per_label("pos_weight", pos_weight, labels, 1.0)
+        if not np.all(np.isfinite(pos_weight)) or (pos_weight <= 0).any():
+            raise ValueError("pos_weight must be positive and finite.")
+        return pos_weight.astype(dtype)
+
+    @staticmethod
+    def _labels_of(classes, n_labels):
+        """The names of the labels: ``classes`` (multi-label), or the positive
+        class of a binary target."""
+        classes = np.asarray(classes)
+        return classes[1:] if n_labels == 1 and classes.size == 2 else classes
+
+    def _encode_binary(self, y, classes):
+        """0/1 column of the positive class ``classes[1]``."""
+        return (y == classes[1]).astype(np.float64)[:, None]
+
+    # ------------------------------------------------------------------
+    # Fit of the labels
+    # ------------------------------------------------------------------
+
+    def _prepare_labels(self, X, Y, sample_weight, pos_weight):
+        """The labels of validated training data, ready to solve.
+
+        Checks the data (weights summing to zero, features whose squares
+        overflow), finds the constant labels, resolves ``pos_weight="balanced"``
+        and makes the cold start: zero weights and, with an intercept, the
+        intercept of each label's (weighted, positive-weighted) prevalence.
+        """
+        n_labels, n_features = Y.shape[1], X.shape[1]
+        Y_target = Y
+        if self.label_smoothing:
+            Y_target = Y * (1 - self.label_smoothing) + self.label_smoothing / 2
+        # In memory these are NumPy results; on dask one pass computes them.
+        # A label is constant when all rows of positive weight agree: decided by
+        # counting rows, not by comparing weighted sums (which round).
+        present = sample_weight > 0
+        sums = [
+            sample_weight.sum(),
+            sample_weight @ Y,
+            present.sum(),
+            present.astype(np.float64) @ Y,
+            _largest_magnitude(X),
+        ]
+        if Y_target is not Y:
+            sums.append(sample_weight @ Y_target)
+        total_weight, positive, n_present, n_on, largest, *target_sums = materialize(
+            *sums
+        )
+        # The Hessian products sum squares of X over the rows: refuse data
+        # whose squares overflow rather than return NaN coefficients.
+        if largest > np.sqrt(np.finfo(X.dtype).max / max(X.shape[0], 1)):
+            raise ValueError(
+                f"X holds values of magnitude up to {largest:.3g}, whose squares "
+                f"summed over {X.shape[0]} rows overflow {X.dtype}. Scale the "
+                "features first (e.g. with StandardScaler or MaxAbsScaler)."
+            )
+        target_sums = target_sums[0] if target_sums else positive
+        if total_weight <= 0:
+            raise ValueError("sample_weight sums to zero: nothing to fit.")
+        constant = (n_on == 0) | (n_on == n_present)
+        if isinstance(pos_weight, str):
+            with np.errstate(divide="ignore", invalid="ignore"):
+                pos_weight = np.where(
+                    constant, 1.0, (total_weight - positive) / positive
+                ).astype(X.dtype)
+        # Constant labels whose optimum lies at infinity (intercept, no smoothing):
+        # a finite intercept from the add-half prevalence instead of solving.
+        degenerate = constant & self.fit_intercept & (self.label_smoothing == 0)
+        start = np.zeros((n_labels, n_features + self.fit_intercept))
+        mean_target = target_sums / total_weight
+        pw = np.ones(n_labels) if pos_weight is None else pos_weight.astype(float)
+        if self.fit_intercept:
+            prevalence = np.where(
+                degenerate,
+                (positive + 0.5) / (total_weight + 1),
+                np.clip(mean_target, 1e-12, 1 - 1e-12),
+            )
+            with np.errstate(divide="ignore"):
+                start[:, -1] = np.log(np.where(degenerate, 1, pw) * prevalence) - (
+                    np.log1p(-prevalence)
+                )
+        return _PreparedLabels(
+            Y_target,
+            sample_weight,
+            total_weight,
+            pos_weight,
+            constant,
+            degenerate,
+            start,
+        )
+
+    def _solve_prepared(self, X, labels, C, coef, n_threads=None):
+        """Solve the labels (all but the degenerate ones) at per-label ``C``
+        from ``coef``; return the coefficients, iterations and convergence."""
+        coef = coef.copy()
+        n_labels = coef.shape[0]
+        solve = np.flatnonzero(~labels.degenerate)
+        n_iter = np.zeros(n_labels, dtype=np.int32)
+        converged = np.ones(n_labels, dtype=bool)
+        if solve.size:
+            Y = labels.Y_target
+            coef[solve], n_iter[solve], converged[solve] = self._solve_labels(
+                X,
+                (Y if solve.size == n_labels else Y[:, solve]).astype(
+                    X.dtype, copy=False
+                ),
+                labels.sample_weight / labels.total_weight,
+                None if labels.pos_weight is None else labels.pos_weight[solve],
+                1 / (C[solve] * labels.total_weight),
+                coef[solve],
+                n_threads,
+            )
+        return coef, n_iter, converged
+
+    def _fit_labels(self, X, Y, sample_weight, classes, C, pos_weight, start=None):
+        """Fit every label at its own ``C`` on validated data and set the fitted
+        attributes; ``start``: ``(coef, intercept)`` to start from (warm start),
+        else the cold start. Returns the prepared labels."""
+        labels = self._prepare_labels(X, Y, sample_weight, pos_weight)
+        self.classes_ = classes
+        constant, degenerate = labels.constant, labels.degenerate
+        if constant.any():
+            warnings.warn(
+                f"Labels {self._label_names(np.flatnonzero(constant))} are constant "
+                "in the training data (with positive sample_weight)"
+                + ("; they predict their constant value." if degenerate.any() else "."),
+                UserWarning,
+                stacklevel=5,
+            )
+        n_features = X.shape[1]
+        coef = labels.start
+        if start is not None:
+            coef = coef.copy()
+            coef[:, :n_features] = start[0]
+            if self.fit_intercept:
+                coef[:, -1] = start[1]
+        coef, n_iter, converged = self._solve_prepared(X, labels, C, coef)
+        if not np.isfinite(coef).all():
+            raise ValueError(
+                "The fit overflowed: coefficients of labels "
+                f"{self._label_names(np.flatnonzero(~np.isfinite(coef).all(axis=1)))} "
+                "are not finite. Scale the features (e.g. StandardScaler) or "
+                "decrease C."
+            )
+        if not converged.all():
+            warnings.warn(
+                f"The solver did not converge for labels "
+                f"{self._label_names(np.flatnonzero(~converged))} within "
+                f"max_iter={self.max_iter} iterations (tol={self.tol}). Increase "
+                "max_iter, scale the features or decrease C.",
+                ConvergenceWarning,
+                stacklevel=5,
+            )
+        self._set_coef(coef, n_features, X.dtype)
+        self.n_iter_ = n_iter
+        pw = np.ones(len(C)) if labels.pos_weight is None else labels.pos_weight
+        self.pos_weight_ = pw.astype(X.dtype)
+        self.n_samples_seen_ = float(labels.total_weight)
+        return labels
+
+    def _solve_labels(self, X, Y, sample_weight, pos_weight, l2, coef, n_threads=None):
+        """Solve the labels (columns of Y) from ``coef``; return coef, iterations
+        and convergence per label.
+
+        In memory, with several threads (``n_jobs``), the labels are split into
+        interleaved groups, one per thread, each solved by its own solver over
+        the shared X: the labels are independent problems, so a group's
+        solution does not depend on the others (nor on the number of groups).
+        ``n_threads``: the number of threads, else the one ``n_jobs`` gives.
+        """
+        n_labels = Y.shape[1]
+        if is_dask_collection(X):
+            objective = MultiLabelLinearLoss(
+                dask_row_pass(
+                    functools.partial(
+                        multilabel_block,
+                        pos_weight=pos_weight,
+                        fit_intercept=self.fit_intercept,
+                    ),
+                    X,
+                    Y,
+                    sample_weight,
+                    names=("X", "y", "sample_weight"),
+                ),
+                l2,
+                pos_weight,
+                X.shape[1],
+                self.fit_intercept,
+            )
+            groups = [np.arange(n_labels)]
+            n_threads = 1
+        else:
+            objective = MultiLabelLinearLoss.in_memory(
+                X,
+                Y,
+                sample_weight,
+                l2,
+                pos_weight,
+                self.fit_intercept,
+                hessian_dtype=_hessian_dtype(X, n_labels),
+            )
+            if n_threads is None:
+                n_threads = effective_n_threads(self.n_jobs)
+            n_threads = min(n_threads, n_labels)
+            groups = [np.arange(g, n_labels, n_threads) for g in range(n_threads)]
+
+        def solve(labels):
+            group = objective
+            if labels.size < n_labels:
+                keep = np.zeros(n_labels, dtype=bool)
+                keep[labels] = True
+                group = objective.restrict(None, keep)[0]
+            return self._solver(X.dtype).solve(group, coef[labels])
+
+        n_iter = np.zeros(n_labels, dtype=np.int32)
+        converged = np.zeros(n_labels, dtype=bool)
+        for labels, result in zip(groups, thread_map(solve, groups, n_threads)):
+            coef[labels], n_iter[labels], converged[labels] = (
+                result.coef,
+                result.n_iter,
+                result.converged,
+            )
+        return coef, n_iter, converged
+
+    def _solver(self, dtype):
+        """The solver of ``solver`` ("auto": the trust-region Newton-CG)."""
+        kwargs = {
+            "tol": self.tol,
+            "max_iter": self.max_iter,
+            # Objective values of float32 data are summed from float32 losses.
+            "rounding": 16 * np.finfo(dtype).eps,
+            "verbose": self.verbose,
+        }
+        if self.solver == "lbfgs":
+            return LBFGSSolver(**kwargs)
+        return NewtonCGSolver(**kwargs)
+
+    def _set_coef(self, coef, n_features, dtype):
+        self.coef_ = np.ascontiguousarray(coef[:, :n_features], dtype=dtype)
+        if self.fit_intercept:
+            self.intercept_ = coef[:, n_features].astype(dtype)
+        else:
+            self.intercept_ = np.zeros(coef.shape[0], dtype=dtype)
+
+    def _label_names(self, positions):
+        if self._binary:
+            return f"[{self.classes_[1]!r} vs {self.classes_[0]!r}]"
+        return list(np.asarray(self.classes_)[positions].tolist())
+
+    # ------------------------------------------------------------------
+    # Prediction
+    # ------------------------------------------------------------------
+
+    def decision_function(self, X):
+        """Compute the logits of each label, ``X @ coef_.T + intercept_``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,) or (n_samples, n_labels)
+            1-D for a binary target (positive class ``classes_[1]``).
+        """
+        return self._output("decision_function", X)
+
+    def _output(self, kind, X):
+        """Validate X and return an output; lazily, chunk by chunk, for dask X."""
+        check_is_fitted(self)
+        if is_dask_collection(X):
+            X = check_dask_X(self, X, reset=False, dtype=_FLOAT_DTYPES)
+            n_columns = None if self._binary else len(self.classes_)
+            if self._binary and kind in ("predict_proba", "predict_log_proba"):
+                n_columns = 2
+            dtype = X.dtype
+            if kind == "predict":
+                dtype = self.classes_.dtype if self._binary else self._label_dtype
+            output = functools.partial(_chunk_output, self, kind)
+            return map_rows(output, X, n_columns=n_columns, dtype=dtype)
+        X = validate_data(
+            self, X, accept_sparse=["csr", "csc"], dtype=_FLOAT_DTYPES, reset=False
+        )
+        return _chunk_output(self, kind, X)
+
+    def _scores(self, X):
+        """Logits of validated X, 1-D for a binary target."""
+        coef = self.coef_.astype(X.dtype, copy=False)
+        scores = X @ coef.T
+        scores = np.asarray(scores) + self.intercept_.astype(X.dtype, copy=False)
+        return scores.ravel() if self._binary else scores
+
+    def predict(self, X):
+        """Predicted class (binary) or 0/1 indicator of each label (multi-label).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_labels)
+            Labels are on where their probability exceeds 1/2.
+        """
+        return self._output("predict", X)
+
+    def _predict_from_scores(self, scores):
+        positive = scores > 0
+        if self._binary:
+            return self.classes_[positive.astype(int)]
+        return positive.astype(self._label_dtype)
+
+    def predict_proba(self, X):
+        """Probability estimates.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, 2) or (n_samples, n_labels)
+            Binary target: the probabilities of ``classes_``. Multi-label target:
+            the probability that each label is on.
+        """
+        return self._output("predict_proba", X)
+
+    def _predict_proba_from_scores(self, scores):
+        if self._binary:
+            return np.column_stack([expit(-scores), expit(scores)])
+        return expit(scores)
+
+    def predict_log_proba(self, X):
+        """Logarithm of :meth:`predict_proba`, exact for logits of any size.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, 2) or (n_samples, n_labels)
+            As :meth:`predict_proba`, in log space.
+        """
+        return self._output("predict_log_proba", X)
+
+    def _predict_log_proba_from_scores(self, scores):
+        if self._binary:
+            return np.column_stack([log_expit(-scores), log_expit(scores)])
+        return log_expit(scores)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_class = False
+        tags.classifier_tags.multi_label = True
+        tags.target_tags.multi_output = True
+        tags.input_tags.sparse = True
+        return tags
+
+
+class MultiLabelLogisticClassifier(_BaseMultiLabelLogistic):
     r"""Multi-label (and binary) logistic regression, all labels solved jointly.
 
     One independent sigmoid output per label, trained on the sum over labels of
@@ -280,176 +827,13 @@ class MultiLabelLogisticClassifier(
         self.n_jobs = n_jobs
         self.verbose = verbose
 
-    # ------------------------------------------------------------------
-    # Validation helpers
-    # ------------------------------------------------------------------
-
-    def _validate_X_y(self, X, y, reset):
-        """Validate X and y; return X, the 0/1 indicator Y, classes, label info."""
-        check_no_label_sets(y)
-        label_names = getattr(y, "columns", None)
-        X, y = validate_data(
-            self,
-            X,
-            y,
-            accept_sparse=["csr", "csc"],
-            dtype=_FLOAT_DTYPES,
-            multi_output=True,
-            reset=reset,
-        )
-        if sparse.issparse(y):
-            y = y.toarray()
-        y = np.asarray(y)
-        if y.ndim == 1:
-            y_type = type_of_target(y, input_name="y", raise_unknown=True)
-            if y_type == "continuous":
-                raise ValueError(
-                    f"Unknown label type: {y_type}. y must hold two classes (binary) "
-                    "or be a 2-D 0/1 indicator matrix (multi-label)."
-                )
-            if y_type not in ("binary", "unknown") and y_type != "multiclass":
-                raise ValueError(
-                    f"Unknown label type: {y_type}. y must be binary or a 2-D "
-                    "0/1 indicator matrix."
-                )
-            if y_type == "multiclass":
-                raise ValueError(
-                    "Only binary classification is supported. The type of the target "
-                    f"is {y_type}. For several labels per sample pass a 2-D 0/1 "
-                    "indicator matrix (e.g. from MultiLabelBinarizer)."
-                )
-            return X, y, None
-        if not _is_indicator(y):
-            raise ValueError(
-                "A 2-D y must be a multi-label indicator matrix of 0/1 (or bool) "
-                "values, one column per label; got values "
-                f"{np.unique(y)[:5].tolist()}{'...' if np.unique(y).size > 5 else ''}."
-            )
-        names = None if label_names is None else np.asarray(label_names)
-        return X, y, names
-
-    def _validate_fit(self, X, y, sample_weight):
-        """In-memory validation: X, the float 0/1 targets Y (n, L), weights, classes."""
-        X, y, names = self._validate_X_y(X, y, reset=True)
-        sample_weight = _check_sample_weight(
-            sample_weight, X, dtype=np.float64, ensure_non_negative=True
-        )
-        if y.ndim == 1:
-            classes = np.unique(y)
-            present = np.unique(y[sample_weight > 0])
-            _check_two_classes(classes, present)
-            Y = self._encode_binary(y, classes)
-            self._binary = True
-        else:
-            Y = y.astype(np.float64)
-            classes = names if names is not None else np.arange(Y.shape[1])
-            self._binary = False
-            self._label_dtype = y.dtype if y.dtype.kind in "biu" else np.dtype(int)
-        return X, Y, sample_weight, classes
-
-    def _validate_dask_fit(self, X, y, sample_weight):
-        """Chunk-wise validation of dask inputs (see :mod:`skbce.utils._dask`)."""
-        import dask
-        import dask.array as da
-
-        label_names = getattr(y, "columns", None)
-        X = check_dask_X(self, X, reset=True, dtype=_FLOAT_DTYPES)
-        ndim = len(getattr(y, "shape", ())) or np.ndim(y)
-        y = check_dask_rows(y, X, "y", dtype=None, ndim=min(max(ndim, 1), 2))
-        if sample_weight is None:
-            sample_weight = da.ones(X.shape[0], chunks=X.chunks[0])
-        else:
-            sample_weight = check_dask_rows(sample_weight, X, "sample_weight")
-        if y.ndim == 1:
-            classes, present, min_weight = dask.compute(
-                da.unique(y), da.unique(y[sample_weight > 0]), sample_weight.min()
-            )
-            if classes.dtype.kind == "f" and (classes != np.round(classes)).any():
-                raise ValueError(
-                    "Unknown label type: continuous. y must hold two classes "
-                    "(binary) or be a 2-D 0/1 indicator matrix (multi-label)."
-                )
-            if classes.size > 2:
-                raise ValueError(
-                    "Only binary classification is supported. The type of the "
-                    "target is multiclass. For several labels per sample pass a "
-                    "2-D 0/1 indicator matrix (e.g. from MultiLabelBinarizer)."
-                )
-            _check_two_classes(classes, present)
-            Y = (y == classes[1]).astype(np.float64)[:, None]
-            self._binary = True
-        else:
-            is_binary, min_weight = dask.compute(
-                da.isin(y, [0, 1]).all(), sample_weight.min()
-            )
-            if y.dtype.kind not in "biuf" or not is_binary:
-                raise ValueError(
-                    "A 2-D y must be a multi-label indicator matrix of 0/1 (or "
-                    "bool) values, one column per label."
-                )
-            Y = y.astype(np.float64)
-            names = None if label_names is None else np.asarray(label_names)
-            classes = names if names is not None else np.arange(Y.shape[1])
-            self._binary = False
-            self._label_dtype = y.dtype if y.dtype.kind in "biu" else np.dtype(int)
-        if min_weight < 0:
-            raise ValueError("Negative values in sample_weight are not allowed.")
-        return X, Y, sample_weight, classes
-
-    def _per_label(self, name, value, labels, default):
-        """A per-label setting as an array (L,): a scalar, an array in label
-        order, or a dict / pandas Series keyed by label names (aligned by name;
-        labels it does not name get ``default``)."""
-        if (
-            isinstance(value, dict)
-            or hasattr(value, "index")
-            and hasattr(value, "to_dict")
-        ):
-            mapping = dict(value) if isinstance(value, dict) else value.to_dict()
-            positions, unknown = positions_by_name(list(mapping), labels)
-            if unknown:
-                raise ValueError(
-                    f"{name} names labels {unknown} that are not among the labels "
-                    f"{list(labels)}. Key a dict or Series by label names (the "
-                    "columns of a DataFrame y), or pass one value per label in "
-                    "their order."
-                )
-            array = np.full(len(labels), default, dtype=np.float64)
-            array[positions] = list(mapping.values())
-            return array
-        array = np.asarray(value, dtype=np.float64)
-        if array.ndim > 1 or (array.ndim == 1 and array.shape[0] != len(labels)):
-            raise ValueError(
-                f"{name} must be a positive float, hold one value per label "
-                f"({len(labels)}), or map label names to values; got shape "
-                f"{array.shape}."
-            )
-        return np.broadcast_to(array, (len(labels),))
-
     def _check_hyperparameters(self, labels, dtype):
         """Per-label C and pos_weight as arrays (L,) for the label names
         ``labels``."""
         C = self._per_label("C", self.C, labels, 1.0)
         if not np.all(np.isfinite(C)) or (C <= 0).any():
             raise ValueError("C must be positive and finite.")
-        pos_weight = self.pos_weight
-        if pos_weight is None or isinstance(pos_weight, str):
-            return C, pos_weight
-        pos_weight = self._per_label("pos_weight", pos_weight, labels, 1.0)
-        if not np.all(np.isfinite(pos_weight)) or (pos_weight <= 0).any():
-            raise ValueError("pos_weight must be positive and finite.")
-        return C, pos_weight.astype(dtype)
-
-    @staticmethod
-    def _labels_of(classes, n_labels):
-        """The names of the labels: ``classes`` (multi-label), or the positive
-        class of a binary target."""
-        classes = np.asarray(classes)
-        return classes[1:] if n_labels == 1 and classes.size == 2 else classes
-
-    def _encode_binary(self, y, classes):
-        """0/1 column of the positive class ``classes[1]``."""
-        return (y == classes[1]).astype(np.float64)[:, None]
+        return C, self._check_pos_weight(labels, dtype)
 
     # ------------------------------------------------------------------
     # fit
@@ -487,110 +871,13 @@ class MultiLabelLogisticClassifier(
             X, Y, sample_weight, classes = self._validate_dask_fit(X, y, sample_weight)
         else:
             X, Y, sample_weight, classes = self._validate_fit(X, y, sample_weight)
-        n_labels = Y.shape[1]
+        n_labels, n_features = Y.shape[1], X.shape[1]
         C, pos_weight = self._check_hyperparameters(
             self._labels_of(classes, n_labels), X.dtype
         )
-        Y_target = Y
-        if self.label_smoothing:
-            Y_target = Y * (1 - self.label_smoothing) + self.label_smoothing / 2
-        # In memory these are NumPy results; on dask one pass computes them.
-        # A label is constant when all rows of positive weight agree: decided by
-        # counting rows, not by comparing weighted sums (which round).
-        present = sample_weight > 0
-        sums = [
-            sample_weight.sum(),
-            sample_weight @ Y,
-            present.sum(),
-            present.astype(np.float64) @ Y,
-            _largest_magnitude(X),
-        ]
-        if Y_target is not Y:
-            sums.append(sample_weight @ Y_target)
-        total_weight, positive, n_present, n_on, largest, *target_sums = materialize(
-            *sums
-        )
-        # The Hessian products sum squares of X over the rows: refuse data
-        # whose squares overflow rather than return NaN coefficients.
-        if largest > np.sqrt(np.finfo(X.dtype).max / max(X.shape[0], 1)):
-            raise ValueError(
-                f"X holds values of magnitude up to {largest:.3g}, whose squares "
-                f"summed over {X.shape[0]} rows overflow {X.dtype}. Scale the "
-                "features first (e.g. with StandardScaler or MaxAbsScaler)."
-            )
-        target_sums = target_sums[0] if target_sums else positive
-        if total_weight <= 0:
-            raise ValueError("sample_weight sums to zero: nothing to fit.")
-        constant = (n_on == 0) | (n_on == n_present)
-        if isinstance(pos_weight, str):
-            with np.errstate(divide="ignore", invalid="ignore"):
-                pos_weight = np.where(
-                    constant, 1.0, (total_weight - positive) / positive
-                ).astype(X.dtype)
-        self.classes_ = classes
-        # Constant labels whose optimum lies at infinity (intercept, no smoothing):
-        # a finite intercept from the add-half prevalence instead of solving.
-        degenerate = constant & self.fit_intercept & (self.label_smoothing == 0)
-        if constant.any():
-            warnings.warn(
-                f"Labels {self._label_names(np.flatnonzero(constant))} are constant "
-                "in the training data (with positive sample_weight)"
-                + ("; they predict their constant value." if degenerate.any() else "."),
-                UserWarning,
-                stacklevel=4,
-            )
-        n_features = X.shape[1]
-        coef = np.zeros((n_labels, n_features + self.fit_intercept))
-        mean_target = target_sums / total_weight
-        pw = np.ones(n_labels) if pos_weight is None else pos_weight.astype(float)
-        if self.fit_intercept:
-            prevalence = np.where(
-                degenerate,
-                (positive + 0.5) / (total_weight + 1),
-                np.clip(mean_target, 1e-12, 1 - 1e-12),
-            )
-            with np.errstate(divide="ignore"):
-                coef[:, -1] = np.log(np.where(degenerate, 1, pw) * prevalence) - (
-                    np.log1p(-prevalence)
-                )
-        if previous is not None and previous[0].shape == (n_labels, n_features):
-            coef[:, :n_features] = previous[0]
-            if self.fit_intercept:
-                coef[:, -1] = previous[1]
-        solve = np.flatnonzero(~degenerate)
-        n_iter = np.zeros(n_labels, dtype=np.int32)
-        converged = np.ones(n_labels, dtype=bool)
-        if solve.size:
-            coef[solve], n_iter[solve], converged[solve] = self._solve_labels(
-                X,
-                (Y_target if solve.size == n_labels else Y_target[:, solve]).astype(
-                    X.dtype, copy=False
-                ),
-                sample_weight / total_weight,
-                None if pos_weight is None else pos_weight[solve],
-                1 / (C[solve] * total_weight),
-                coef[solve],
-            )
-        if not np.isfinite(coef).all():
-            raise ValueError(
-                "The fit overflowed: coefficients of labels "
-                f"{self._label_names(np.flatnonzero(~np.isfinite(coef).all(axis=1)))} "
-                "are not finite. Scale the features (e.g. StandardScaler) or "
-                "decrease C."
-            )
-        if not converged.all():
-            warnings.warn(
-                f"The solver did not converge for labels "
-                f"{self._label_names(np.flatnonzero(~converged))} within "
-                f"max_iter={self.max_iter} iterations (tol={self.tol}). Increase "
-                "max_iter, scale the features or decrease C.",
-                ConvergenceWarning,
-                stacklevel=4,
-            )
-        self._set_coef(coef, n_features, X.dtype)
-        self.n_iter_ = n_iter
-        self.pos_weight_ = pw.astype(X.dtype)
-        self.n_samples_seen_ = float(total_weight)
+        if previous is not None and previous[0].shape != (n_labels, n_features):
+            previous = None
+        self._fit_labels(X, Y, sample_weight, classes, C, pos_weight, previous)
         self._online = None
         self._online_prior = np.repeat(
             (1 / C)[:, None], n_features + self.fit_intercept, axis=1
@@ -601,92 +888,6 @@ class MultiLabelLogisticClassifier(
         names = None if self._binary else getattr(y, "columns", None)
         self._y_names = None if names is None else np.asarray(names)
         return self
-
-    def _solve_labels(self, X, Y, sample_weight, pos_weight, l2, coef):
-        """Solve the labels (columns of Y) from ``coef``; return coef, iterations
-        and convergence per label.
-
-        In memory, with several threads (``n_jobs``), the labels are split into
-        interleaved groups, one per thread, each solved by its own solver over
-        the shared X: the labels are independent problems, so a group's
-        solution does not depend on the others (nor on the number of groups).
-        """
-        n_labels = Y.shape[1]
-        if is_dask_collection(X):
-            objective = MultiLabelLinearLoss(
-                dask_row_pass(
-                    functools.partial(
-                        multilabel_block,
-                        pos_weight=pos_weight,
-                        fit_intercept=self.fit_intercept,
-                    ),
-                    X,
-                    Y,
-                    sample_weight,
-                    names=("X", "y", "sample_weight"),
-                ),
-                l2,
-                pos_weight,
-                X.shape[1],
-                self.fit_intercept,
-            )
-            groups = [np.arange(n_labels)]
-            n_threads = 1
-        else:
-            objective = MultiLabelLinearLoss.in_memory(
-                X,
-                Y,
-                sample_weight,
-                l2,
-                pos_weight,
-                self.fit_intercept,
-                hessian_dtype=_hessian_dtype(X, n_labels),
-            )
-            n_threads = min(effective_n_threads(self.n_jobs), n_labels)
-            groups = [np.arange(g, n_labels, n_threads) for g in range(n_threads)]
-
-        def solve(labels):
-            group = objective
-            if labels.size < n_labels:
-                keep = np.zeros(n_labels, dtype=bool)
-                keep[labels] = True
-                group = objective.restrict(None, keep)[0]
-            return self._solver(X.dtype).solve(group, coef[labels])
-
-        n_iter = np.zeros(n_labels, dtype=np.int32)
-        converged = np.zeros(n_labels, dtype=bool)
-        for labels, result in zip(groups, thread_map(solve, groups, n_threads)):
-            coef[labels], n_iter[labels], converged[labels] = (
-                result.coef,
-                result.n_iter,
-                result.converged,
-            )
-        return coef, n_iter, converged
-
-    def _solver(self, dtype):
-        """The solver of ``solver`` ("auto": the trust-region Newton-CG)."""
-        kwargs = {
-            "tol": self.tol,
-            "max_iter": self.max_iter,
-            # Objective values of float32 data are summed from float32 losses.
-            "rounding": 16 * np.finfo(dtype).eps,
-            "verbose": self.verbose,
-        }
-        if self.solver == "lbfgs":
-            return LBFGSSolver(**kwargs)
-        return NewtonCGSolver(**kwargs)
-
-    def _set_coef(self, coef, n_features, dtype):
-        self.coef_ = np.ascontiguousarray(coef[:, :n_features], dtype=dtype)
-        if self.fit_intercept:
-            self.intercept_ = coef[:, n_features].astype(dtype)
-        else:
-            self.intercept_ = np.zeros(coef.shape[0], dtype=dtype)
-
-    def _label_names(self, positions):
-        if self._binary:
-            return f"[{self.classes_[1]!r} vs {self.classes_[0]!r}]"
-        return list(np.asarray(self.classes_)[positions].tolist())
 
     # ------------------------------------------------------------------
     # partial_fit
@@ -897,117 +1098,3 @@ class MultiLabelLogisticClassifier(
         self._online = data_curvature + batch_curvature
         self._online_prior = prior
         return point.coef
-
-    # ------------------------------------------------------------------
-    # Prediction
-    # ------------------------------------------------------------------
-
-    def decision_function(self, X):
-        """Compute the logits of each label, ``X @ coef_.T + intercept_``.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Samples.
-
-        Returns
-        -------
-        scores : ndarray of shape (n_samples,) or (n_samples, n_labels)
-            1-D for a binary target (positive class ``classes_[1]``).
-        """
-        return self._output("decision_function", X)
-
-    def _output(self, kind, X):
-        """Validate X and return an output; lazily, chunk by chunk, for dask X."""
-        check_is_fitted(self)
-        if is_dask_collection(X):
-            X = check_dask_X(self, X, reset=False, dtype=_FLOAT_DTYPES)
-            n_columns = None if self._binary else len(self.classes_)
-            if self._binary and kind in ("predict_proba", "predict_log_proba"):
-                n_columns = 2
-            dtype = X.dtype
-            if kind == "predict":
-                dtype = self.classes_.dtype if self._binary else self._label_dtype
-            output = functools.partial(_chunk_output, self, kind)
-            return map_rows(output, X, n_columns=n_columns, dtype=dtype)
-        X = validate_data(
-            self, X, accept_sparse=["csr", "csc"], dtype=_FLOAT_DTYPES, reset=False
-        )
-        return _chunk_output(self, kind, X)
-
-    def _scores(self, X):
-        """Logits of validated X, 1-D for a binary target."""
-        coef = self.coef_.astype(X.dtype, copy=False)
-        scores = X @ coef.T
-        scores = np.asarray(scores) + self.intercept_.astype(X.dtype, copy=False)
-        return scores.ravel() if self._binary else scores
-
-    def predict(self, X):
-        """Predicted class (binary) or 0/1 indicator of each label (multi-label).
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Samples.
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,) or (n_samples, n_labels)
-            Labels are on where their probability exceeds 1/2.
-        """
-        return self._output("predict", X)
-
-    def _predict_from_scores(self, scores):
-        positive = scores > 0
-        if self._binary:
-            return self.classes_[positive.astype(int)]
-        return positive.astype(self._label_dtype)
-
-    def predict_proba(self, X):
-        """Probability estimates.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Samples.
-
-        Returns
-        -------
-        proba : ndarray of shape (n_samples, 2) or (n_samples, n_labels)
-            Binary target: the probabilities of ``classes_``. Multi-label target:
-            the probability that each label is on.
-        """
-        return self._output("predict_proba", X)
-
-    def _predict_proba_from_scores(self, scores):
-        if self._binary:
-            return np.column_stack([expit(-scores), expit(scores)])
-        return expit(scores)
-
-    def predict_log_proba(self, X):
-        """Logarithm of :meth:`predict_proba`, exact for logits of any size.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Samples.
-
-        Returns
-        -------
-        log_proba : ndarray of shape (n_samples, 2) or (n_samples, n_labels)
-            As :meth:`predict_proba`, in log space.
-        """
-        return self._output("predict_log_proba", X)
-
-    def _predict_log_proba_from_scores(self, scores):
-        if self._binary:
-            return np.column_stack([log_expit(-scores), log_expit(scores)])
-        return log_expit(scores)
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.classifier_tags.multi_class = False
-        tags.classifier_tags.multi_label = True
-        tags.target_tags.multi_output = True
-        tags.input_tags.sparse = True
-        return tags

@@ -1,5 +1,6 @@
 """Metrics on classifier scores: the exact search of decision thresholds."""
 
+from ._bce_scorer import bce_scorer
 from ._threshold import (
     ConstrainedObjective,
     constrained,
@@ -9,6 +10,7 @@ from ._threshold import (
 
 __all__ = [
     "ConstrainedObjective",
+    "bce_scorer",
     "constrained",
     "optimal_threshold",
     "threshold_curve",
