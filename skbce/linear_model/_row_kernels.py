@@ -90,19 +90,30 @@ def _row_chunks(n_rows, n_columns):
     return [slice(start, start + step) for start in range(0, n_rows, step)]
 
 
-def _derivatives(block, raw, order):
+def _derivatives(block, raw, order, move=None):
     """State ``(logits, Hessian weights or None)`` and reductions: loss sums
     (k,), data gradient (k, p) and the sums of the Hessian weights (k,) (zeros
-    for ``order < 2``)."""
-    loss, Y = block["loss"], block["Y"]
+    for ``order < 2``).
+
+    ``move = (direction_logits, steps)``: the logits are first moved,
+    ``raw + steps * direction_logits``, chunk by chunk into a new array.
+    """
+    loss, Y, weights = block["loss"], block["Y"], block["w"]
     n_rows, n_columns = raw.shape
+    if move is not None:
+        direction_logits, steps = move
+        steps = steps.astype(raw.dtype)
+        source, raw = raw, np.empty_like(raw)
     sums = np.zeros(n_columns)
     gradient = np.empty_like(raw)
     hessian = None
     if order == 2:
         hessian = np.empty(raw.shape, block["X_hessian"].dtype)
     for rows in _row_chunks(n_rows, n_columns):
-        chunk = {**block, "w": None if block["w"] is None else block["w"][rows]}
+        if move is not None:
+            np.multiply(direction_logits[rows], steps, out=raw[rows])
+            raw[rows] += source[rows]
+        chunk = {**block, "w": None if weights is None else weights[rows]}
         if order == 2:
             values, gradient[rows], h = loss.loss_gradient_hessian(Y[rows], raw[rows])
             hessian[rows] = _weighted(chunk, h)
@@ -130,20 +141,15 @@ def direction_kernel(block, direction):
     return linear_predictor(block["X"], direction, block["fit_intercept"])
 
 
-def _moved(state, direction_logits, steps):
-    raw = state[0]
-    return raw + steps.astype(raw.dtype) * direction_logits
-
-
 def line_kernel(block, state, direction_logits, steps):
     """Loss sums (k,) at ``logits + steps * direction_logits``."""
-    raw = _moved(state, direction_logits, steps)
+    raw = state[0] + steps.astype(state[0].dtype) * direction_logits
     return _column_sums(block, block["loss"].loss(block["Y"], raw))
 
 
 def step_kernel(block, state, direction_logits, steps, order):
     """:func:`point_kernel` at ``logits + steps * direction_logits``."""
-    return _derivatives(block, _moved(state, direction_logits, steps), order)
+    return _derivatives(block, state[0], order, move=(direction_logits, steps))
 
 
 def hessian_product_kernel(block, state, V, columns):
