@@ -498,7 +498,10 @@ class _BaseMultiLabelLogistic(AtomicSetParamsMixin, ClassifierMixin, BaseEstimat
 
         n_iter = np.zeros(n_labels, dtype=np.int32)
         converged = np.zeros(n_labels, dtype=bool)
-        for labels, result in zip(groups, thread_map(solve, groups, n_threads)):
+        # Products of fewer than 2**24 multiply-adds are small for BLAS's threads.
+        small = X.shape[0] * X.shape[1] * n_labels < 2**24
+        results = thread_map(solve, groups, n_threads, small_products=small)
+        for labels, result in zip(groups, results):
             coef[labels], n_iter[labels], converged[labels] = (
                 result.coef,
                 result.n_iter,

@@ -44,25 +44,30 @@ def effective_n_threads(n_jobs):
 
 
 @contextlib.contextmanager
-def _blas_share(n_threads):
-    """BLAS limited to its share per thread while ``n_threads`` of ours run."""
-    if n_threads <= 1:
+def _blas_share(n_threads, small):
+    """BLAS limited to its share per thread while ``n_threads`` of ours run,
+    and to one thread for ``small`` products."""
+    if n_threads <= 1 and not small:
         yield
         return
-    with threadpool_limits(
-        limits=max(1, _blas_threads() // n_threads), user_api="blas"
-    ):
+    share = 1 if small else max(1, _blas_threads() // n_threads)
+    with threadpool_limits(limits=share, user_api="blas"):
         yield
 
 
-def thread_map(function, items, n_threads):
+def thread_map(function, items, n_threads, small_products=False):
     """``[function(item) for item in items]`` on at most ``n_threads`` threads.
 
     In the calling thread when there is one item or one thread; else on a pool
-    made for this call, with BLAS limited to its share per thread.
+    made for this call. BLAS is limited to its share of threads per thread of
+    ours, and to one thread when ``small_products``: OpenBLAS's threads cost
+    more than they bring on small matrices (on the standardised yeast data,
+    1500 x 103 with 14 labels, a fit takes 0.37 s with two BLAS threads and
+    0.05 s with one).
     """
     n_threads = min(n_threads, len(items))
-    if n_threads <= 1:
-        return [function(item) for item in items]
-    with _blas_share(n_threads), ThreadPoolExecutor(n_threads) as pool:
-        return list(pool.map(function, items))
+    with _blas_share(n_threads, small_products):
+        if n_threads <= 1:
+            return [function(item) for item in items]
+        with ThreadPoolExecutor(n_threads) as pool:
+            return list(pool.map(function, items))
