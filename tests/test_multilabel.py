@@ -664,3 +664,27 @@ def test_multilabel_dask_refuses_a_two_valued_continuous_target(rng):
         MultiLabelLogisticClassifier().fit(
             da.from_array(X, chunks=(10, -1)), da.from_array(y, chunks=10)
         )
+
+
+def test_multilabel_small_products_run_blas_on_one_thread(rng, monkeypatch):
+    """Check that a fit whose products are small runs BLAS on one thread while
+    it solves (OpenBLAS's threads slow small products) and restores BLAS."""
+    from threadpoolctl import threadpool_info
+
+    from skbce.linear_model import _multilabel
+
+    seen = []
+    solve = _multilabel.NewtonCGSolver.solve
+
+    def recording_solve(self, objective, coef):
+        seen.append(
+            max(i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas")
+        )
+        return solve(self, objective, coef)
+
+    monkeypatch.setattr(_multilabel.NewtonCGSolver, "solve", recording_solve)
+    before = [info["num_threads"] for info in threadpool_info()]
+    X, Y = _multilabel_data(rng, n=300, d=10, n_labels=3)
+    MultiLabelLogisticClassifier(n_jobs=1).fit(X, Y)
+    assert seen == [1]
+    assert [info["num_threads"] for info in threadpool_info()] == before
