@@ -6,7 +6,11 @@ The public estimators are importable from the top level; the loss functions live
 
 from .calibration import TemperatureScaledClassifier
 from .graph import GraphPropagator
-from .linear_model import HurdleRegressor, MultiLabelLogisticClassifier
+from .linear_model import (
+    HurdleRegressor,
+    MultiLabelLogisticClassifier,
+    ZeroInflatedRegressor,
+)
 from .model_selection import OptimalThresholdClassifier
 
 __version__ = "0.1.0.dev0"
@@ -17,5 +21,6 @@ __all__ = [
     "MultiLabelLogisticClassifier",
     "OptimalThresholdClassifier",
     "TemperatureScaledClassifier",
+    "ZeroInflatedRegressor",
     "__version__",
 ]

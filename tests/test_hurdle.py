@@ -391,7 +391,7 @@ def test_hurdle_regressor_no_zeros_warns_and_fits_count_part(biochemists, zero_m
 
 
 def _zero_loglik(model):
-    return model._zero["loglik"]
+    return model._zero.loglik
 
 
 def test_hurdle_regressor_rejects_unknown_feature_names(biochemists):

@@ -2,10 +2,18 @@
 
 from ._hurdle import HurdleRegressor, HurdleSummary, NoZerosWarning
 from ._multilabel import MultiLabelLogisticClassifier
+from ._zero_inflated import (
+    InflationNotIdentifiedWarning,
+    ZeroInflatedRegressor,
+    ZeroInflatedSummary,
+)
 
 __all__ = [
     "HurdleRegressor",
     "HurdleSummary",
+    "InflationNotIdentifiedWarning",
     "MultiLabelLogisticClassifier",
     "NoZerosWarning",
+    "ZeroInflatedRegressor",
+    "ZeroInflatedSummary",
 ]
