@@ -1,5 +1,6 @@
 """Metrics on classifier scores: the exact search of decision thresholds."""
 
+from ._count_likelihood import count_log_likelihood_scorer
 from ._threshold import (
     ConstrainedObjective,
     constrained,
@@ -10,6 +11,7 @@ from ._threshold import (
 __all__ = [
     "ConstrainedObjective",
     "constrained",
+    "count_log_likelihood_scorer",
     "optimal_threshold",
     "threshold_curve",
 ]
