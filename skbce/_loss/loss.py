@@ -437,6 +437,8 @@ class ZeroInflatedLoss(BaseLoss):
         l_zz = w a'' + (1 - w) b'' + w (1 - w) (a' - b')^2,
         l_zc = -w (1 - w) (a' - b') g,      l_cc = (1 - w) g' + w (1 - w) g g'.
 
+    (The kernels return minus these: the loss, its gradient and Hessian.)
+
     Raw predictions have shape ``(..., 2)``: the inflation predictor ``eta_z``,
     then the count predictor ``eta_c``.
 
@@ -457,36 +459,62 @@ class ZeroInflatedLoss(BaseLoss):
         return _count.count_target(y)
 
     def derivatives(self, y, raw, extra=(), order=0):
+        # On the loss scale throughout: A = -log pi, B = -log(1 - pi) and
+        # C = -log f(y), with their derivatives, are what the link and count
+        # kernels return. A row with y > 0 has the loss B + C and the separate
+        # derivatives of B and C; the mixture terms are formed on the zeros only.
         raw = np.asarray(raw)
         eta_z, eta_c = raw[..., 0], raw[..., 1]
-        zero = _count._values(y) == 0
-        (a, *da), (b, *db) = _log_cdf(self.binary, eta_z, order)
-        c, *dc = _count_derivatives(self.count, y, eta_c, extra, order)
-        b_c = b + c
-        with np.errstate(invalid="ignore"):
-            loglik = np.where(zero, np.logaddexp(a, b_c), b_c)
+        count = self.count.derivatives(y, eta_c, extra, order)
+        not_structural = self.binary.derivatives(np.zeros_like(eta_z), eta_z, order)
         if order == 0:
-            return -loglik
-        with np.errstate(invalid="ignore", over="ignore"):
-            w = np.where(zero, expit(a - b_c), 0.0)
-            one_minus_w = np.where(zero, expit(b_c - a), 1.0)
-        g = dc[0]
-        l_z = w * da[0] + one_minus_w * db[0]
-        gradient = np.concatenate([l_z[..., None], one_minus_w[..., None] * g], axis=-1)
-        if order == 1:
-            return -loglik, -gradient
-        spread = w * one_minus_w
-        gap = da[0] - db[0]
+            count, not_structural = [count], [not_structural]
+        b_c = not_structural[0] + count[0]
+        shape = b_c.shape
+        zeros = np.nonzero(np.broadcast_to(_count._values(y) == 0, shape))
+        eta_zeros = np.broadcast_to(eta_z, shape)[zeros]
+        structural = self.binary.derivatives(np.ones_like(eta_zeros), eta_zeros, order)
+        if order == 0:
+            structural = [structural]
+        b_c_zeros = b_c[zeros]
+        loss = np.array(b_c, dtype=float)
+        with np.errstate(invalid="ignore"):
+            loss[zeros] = -np.logaddexp(-structural[0], -b_c_zeros)
+        if order == 0:
+            return loss
+        with np.errstate(over="ignore"):
+            # w = P(structural | y = 0) = pi / (pi + (1 - pi) f(0)), 0 for y > 0
+            w = expit(b_c_zeros - structural[0])
+            one_minus_w = expit(structural[0] - b_c_zeros)
         q = self.n_free
-        hessian = np.empty(gradient.shape + (q,))
-        hessian[..., 0, 0] = w * da[1] + one_minus_w * db[1] + spread * gap**2
-        cross = -(spread * gap)[..., None] * g
-        hessian[..., 0, 1:] = cross
-        hessian[..., 1:, 0] = cross
-        hessian[..., 1:, 1:] = one_minus_w[..., None, None] * dc[1] + spread[
-            ..., None, None
-        ] * (g[..., :, None] * g[..., None, :])
-        return -loglik, -gradient, -hessian
+        count_gradient = _as_rows(count[1], q - 1)  # G
+        gradient = np.empty(shape + (q,))
+        gradient[..., 0] = not_structural[1]
+        gradient[..., 1:] = count_gradient
+        gradient[zeros + (0,)] = (
+            w * structural[1] + one_minus_w * not_structural[1][zeros]
+        )
+        gradient_zeros = count_gradient[zeros]
+        gradient[zeros + (slice(1, None),)] = one_minus_w[:, None] * gradient_zeros
+        if order == 1:
+            return loss, gradient
+        hessian = np.zeros(gradient.shape + (q,))
+        hessian[..., 0, 0] = not_structural[2]
+        hessian[..., 1:, 1:] = count[2][..., None, None] if q == 2 else count[2]
+        spread = w * one_minus_w
+        gap = structural[1] - not_structural[1][zeros]  # A' - B' = -(a' - b')
+        hessian[zeros + (0, 0)] = (
+            w * structural[2] + one_minus_w * not_structural[2][zeros] - spread * gap**2
+        )
+        cross = (spread * gap)[:, None] * gradient_zeros
+        hessian[zeros + (0, slice(1, None))] = cross
+        hessian[zeros + (slice(1, None), 0)] = cross
+        hessian[zeros + (slice(1, None), slice(1, None))] = one_minus_w[
+            :, None, None
+        ] * hessian[zeros + (slice(1, None), slice(1, None))] - spread[
+            :, None, None
+        ] * (gradient_zeros[:, :, None] * gradient_zeros[:, None, :])
+        return loss, gradient, hessian
 
     def expectation(self, raw, extra, part, order=0):
         """``P(y > 0)`` (``part="zero"``), ``E[y | y > 0]`` ("count") or

@@ -30,6 +30,7 @@ from ..utils._dask import (
 )
 from ..utils._sklearn_compat import Interval, StrOptions, _check_sample_weight
 from ..utils._validation import AtomicSetParamsMixin
+from . import _row_kernels as kernels
 from ._count_inference import (
     COV_DESCRIPTIONS,
     COV_TYPES,
@@ -470,6 +471,7 @@ class CountRegressor(AtomicSetParamsMixin, RegressorMixin, BaseEstimator):
         Returns a :class:`NewtonFit`; warns (``ConvergenceWarning``) when the
         driver stops before ``tol``.
         """
+        rows = rows.derive(kernels.with_designs_kernel, predictors=predictors)
         objective = LinearModelLoss(rows, loss, predictors, n_columns, self.alpha)
         tol = tol or self.tol
         result = NewtonCholeskySolver(tol=tol, max_iter=self.max_iter).solve(

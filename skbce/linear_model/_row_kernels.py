@@ -179,12 +179,38 @@ def _design(X, columns, fit_intercept):
     return design
 
 
+def _predictors_key(predictors):
+    return tuple(
+        (None if columns is None else tuple(np.asarray(columns).tolist()), bool(b))
+        for columns, b in predictors
+    )
+
+
+def with_designs_kernel(block, predictors):
+    """The block with the designs of ``predictors`` built once and kept.
+
+    The kernels of a linear model then reuse them on every pass instead of
+    slicing X and appending the column of ones each time.
+    """
+    designs = [_design(block["X"], cols, intercept) for cols, intercept in predictors]
+    return {**block, "designs": (_predictors_key(predictors), designs)}
+
+
+def _glm_designs(block, predictors):
+    """The designs of ``predictors``: kept in the block, or built now."""
+    kept = block.get("designs")
+    if kept is not None and kept[0] == _predictors_key(predictors):
+        return kept[1]
+    X = block["X"]
+    return [_design(X, columns, intercept) for columns, intercept in predictors]
+
+
 def _glm_raw(block, params, loss, predictors, designs=None):
     """Designs, the end of each predictor's parameters, raw predictions and the
     loss's extra parameters of a linear-model block at ``params``."""
-    X, offset = block["X"], block["offset"]
+    offset = block["offset"]
     if designs is None:
-        designs = [_design(X, cols, intercept) for cols, intercept in predictors]
+        designs = _glm_designs(block, predictors)
     ends = np.cumsum([design.shape[1] for design in designs])
     raws = [
         design @ params[end - design.shape[1] : end]
@@ -273,8 +299,7 @@ def glm_expectation_slopes_kernel(block, params, loss, predictors, part):
     ``params`` (m, d) are m parameter vectors, evaluated on one pass over the
     rows: the average marginal effects and their Jacobian.
     """
-    X = block["X"]
-    designs = [_design(X, columns, intercept) for columns, intercept in predictors]
+    designs = _glm_designs(block, predictors)
     sums = np.empty((params.shape[0], loss.n_raw))
     for r, theta in enumerate(params):
         _, _, raw, extra = _glm_raw(block, theta, loss, predictors, designs)
