@@ -22,19 +22,17 @@ the ratios are comparable on a shared machine; the load average is printed.
 Run with ``python benchmarks/bench_count.py [--quick] [--reference]``.
 """
 
-import argparse
 import os
 import sys
 import warnings
 from pathlib import Path
 
-import numpy as np
 import statsmodels.api as sm
 from threadpoolctl import threadpool_limits
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout
 
-from bench_hurdle import best_time  # noqa: E402
+from bench_hurdle import best_time, parse_arguments, randhie_sizes  # noqa: E402
 
 from skbce import ZeroInflatedRegressor  # noqa: E402
 
@@ -73,32 +71,15 @@ def statsmodels_maximum(model_class, X, y):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--quick", action="store_true", help="only the 20k-row data set"
-    )
+    parser = parse_arguments(__doc__.splitlines()[0])
     parser.add_argument(
         "--reference",
         action="store_true",
         help="also statsmodels' maximum on the 20k rows (BFGS, then Newton)",
     )
-    parser.add_argument(
-        "--threads",
-        type=int,
-        default=1,
-        help="BLAS threads for both libraries (default 1: steadier on a shared box)",
-    )
     args = parser.parse_args()
-    data = sm.datasets.randhie.load_pandas().data
-    y = data["mdvis"].to_numpy(dtype=float)
-    X = data.drop(columns="mdvis").to_numpy(dtype=float)
-    n_big = 400_000
-    reps = int(np.ceil(n_big / len(y)))
-    sizes = [("randhie", X, y)]
-    if not args.quick:
-        sizes.append(
-            ("randhie x20", np.tile(X, (reps, 1))[:n_big], np.tile(y, reps)[:n_big])
-        )
+    sizes = randhie_sizes(args.quick)
+    X, y = sizes[0][1:]
     print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
     header = (
         f"{'data':>12} {'n':>8} {'model':>5} {'skbce s':>9} {'statsm. s':>9} "

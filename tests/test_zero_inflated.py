@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
+from _references import averaged_slope
 from numpy.testing import assert_allclose
 from scipy import optimize, stats
 from scipy.special import expit, ndtr
@@ -363,11 +364,7 @@ def test_zero_inflated_marginal_effects_are_derivatives_of_predictions(
         return 1 - zero if part == "zero" else model.predict(frame) / (1 - zero)
 
     for feature in effects.index:
-        h = 1e-5
-        plus, minus = X.copy(), X.copy()
-        plus[feature] = plus[feature] + h
-        minus[feature] = minus[feature] - h
-        numeric = np.mean((prediction(plus) - prediction(minus)) / (2 * h))
+        numeric = averaged_slope(prediction, X, feature)
         assert_allclose(effects.loc[feature, "dydx"], numeric, rtol=1e-6, atol=1e-10)
     assert np.all(np.isfinite(effects["std_err"])) and np.all(effects["std_err"] > 0)
     half = effects["ci_high"] - effects["dydx"]

@@ -498,8 +498,10 @@ class ZeroInflatedLoss(BaseLoss):
         gradient[zeros + (slice(1, None),)] = one_minus_w[:, None] * gradient_zeros
         if order == 1:
             return loss, gradient
-        hessian = np.zeros(gradient.shape + (q,))
+        hessian = np.empty(gradient.shape + (q,))
         hessian[..., 0, 0] = not_structural[2]
+        hessian[..., 0, 1:] = 0.0
+        hessian[..., 1:, 0] = 0.0
         hessian[..., 1:, 1:] = count[2][..., None, None] if q == 2 else count[2]
         spread = w * one_minus_w
         gap = structural[1] - not_structural[1][zeros]  # A' - B' = -(a' - b')

@@ -65,7 +65,6 @@ class FittedPart:
     hessian: np.ndarray = None
     n_iter: int = 0
     loglik: float = None
-    n_obs: float = None
     estimator: object = None
     degenerate: bool = False
 
@@ -150,14 +149,6 @@ class LikelihoodFit:
         for k, (part, part_slice) in enumerate(zip(self.parts, self.slices)):
             slopes[k, part.columns] = params[part_slice][: part.n_coef]
         return slopes
-
-
-def with_raw_offset(block, fit):
-    """The block with its offset ``(n,)`` placed on the count raw prediction."""
-    offset = block["offset"]
-    if offset is not None and offset.ndim == 2:
-        offset = offset[:, 0]
-    return {**block, "offset": fit.raw_offset(offset)}
 
 
 def inverse(hessian):

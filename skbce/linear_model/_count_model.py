@@ -510,6 +510,10 @@ class CountRegressor(AtomicSetParamsMixin, RegressorMixin, BaseEstimator):
         with ``rows`` 0 if its observations are all rows, 1 if the rows with
         y > 0 (whose clusters it counts).
         """
+        fit.cov_type = self.cov_type
+        if self.cov_type == "nonrobust":  # no pass over the rows
+            fit.cov = bread
+            return
         n_clusters = [None] * len(corrections)
         if self.cov_type == "cluster":
             presence = rows.reduce(cluster_presence, n_groups=n_groups)
@@ -531,7 +535,6 @@ class CountRegressor(AtomicSetParamsMixin, RegressorMixin, BaseEstimator):
             ],
             n_groups=n_groups,
         )
-        fit.cov_type = self.cov_type
 
     # -- prediction --------------------------------------------------------
 
