@@ -88,8 +88,9 @@ CASES = [
 ]
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def parse_arguments(description):
+    """``--quick`` (the 20k rows only) and ``--threads`` (BLAS threads)."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument(
         "--quick", action="store_true", help="only the 20k-row data set"
     )
@@ -99,17 +100,27 @@ def main():
         default=1,
         help="BLAS threads for both libraries (default 1: steadier on a shared box)",
     )
-    args = parser.parse_args()
+    return parser
+
+
+def randhie_sizes(quick, n_big=400_000):
+    """``(name, X, y)`` of randhie (target mdvis) and, unless ``quick``, its
+    rows tiled to ``n_big``."""
     data = sm.datasets.randhie.load_pandas().data
     y = data["mdvis"].to_numpy(dtype=float)
     X = data.drop(columns="mdvis").to_numpy(dtype=float)
-    n_big = 400_000
     reps = int(np.ceil(n_big / len(y)))
     sizes = [("randhie", X, y)]
-    if not args.quick:
+    if not quick:
         sizes.append(
             ("randhie x20", np.tile(X, (reps, 1))[:n_big], np.tile(y, reps)[:n_big])
         )
+    return sizes
+
+
+def main():
+    args = parse_arguments(__doc__.splitlines()[0]).parse_args()
+    sizes = randhie_sizes(args.quick)
     header = (
         f"{'data':>12} {'n':>8} {'model':>22} {'skbce s':>9} {'statsm. s':>9} "
         f"{'speed-up':>9} {'loglik skbce':>17} {'loglik statsm.':>17} {'rel. diff':>10}"

@@ -10,6 +10,7 @@ from .linear_model import (
     HurdleRegressor,
     MultiLabelLogisticClassifier,
     MultiLabelLogisticClassifierCV,
+    ZeroInflatedRegressor,
 )
 from .model_selection import OptimalThresholdClassifier
 
@@ -22,5 +23,6 @@ __all__ = [
     "MultiLabelLogisticClassifierCV",
     "OptimalThresholdClassifier",
     "TemperatureScaledClassifier",
+    "ZeroInflatedRegressor",
     "__version__",
 ]

@@ -84,3 +84,15 @@ def binary_link_element(link, y, raw):
         ratio = mu / mp.expm1(mu)
         loss = -mp.log(-mp.expm1(-mu)) if mu < 1 else -mp.log1p(-mp.exp(-mu))
         return loss, -ratio, ratio * (mu - 1 + ratio)
+
+
+def averaged_slope(predict, X, feature, h=1e-5):
+    """The average over the rows of a DataFrame ``X`` of the central difference
+    of ``predict`` in the column ``feature``: the numerical average marginal
+    effect."""
+    plus, minus = X.copy(), X.copy()
+    plus[feature] = plus[feature] + h
+    minus[feature] = minus[feature] - h
+    return float(
+        np.mean((np.asarray(predict(plus)) - np.asarray(predict(minus))) / (2 * h))
+    )

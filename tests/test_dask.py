@@ -17,6 +17,7 @@ from skbce import (
     MultiLabelLogisticClassifier,
     OptimalThresholdClassifier,
     TemperatureScaledClassifier,
+    ZeroInflatedRegressor,
 )
 from skbce.datasets import load_biochemists
 from skbce.metrics import constrained, optimal_threshold
@@ -84,6 +85,39 @@ def test_hurdle_regressor_dask_fit_equals_in_memory_fit(client, counts, count_mo
     )
     assert_allclose(
         model.predict_zero_proba(X_test).compute(), ref.predict_zero_proba(X[:300])
+    )
+
+
+@pytest.mark.parametrize("estimator", ["hurdle", "zero-inflated"])
+def test_count_models_dask_inference_equals_in_memory(client, counts, estimator):
+    """Check that a dask fit with weights, an offset and clusters gives the
+    in-memory cluster-robust covariance, per-row log-likelihoods (lazily) and
+    average marginal effects."""
+    X, y = counts
+    rng = np.random.default_rng(0)
+    weights = rng.integers(1, 4, size=len(y)).astype(float)
+    offset = rng.normal(scale=0.1, size=len(y))
+    groups = (X[:, 2] * 10 + X[:, 1]).astype(int)
+    cls = HurdleRegressor if estimator == "hurdle" else ZeroInflatedRegressor
+    kwargs = dict(count_model="negbin", cov_type="cluster")
+    ref = cls(**kwargs).fit(X, y, sample_weight=weights, offset=offset, groups=groups)
+    model = cls(**kwargs).fit(
+        da.from_array(X, chunks=(200, 5)),
+        da.from_array(y, chunks=200),
+        sample_weight=da.from_array(weights, chunks=200),
+        offset=offset,
+        groups=da.from_array(groups, chunks=150),
+    )
+    assert _relative_gap(model.loglik_, ref.loglik_) <= 1e-8
+    assert_allclose(model.cov_params(), ref.cov_params(), rtol=1e-6)
+    X_dask = da.from_array(X, chunks=(300, 5))
+    samples = model.loglik_samples(X_dask, da.from_array(y, chunks=300), offset=offset)
+    assert isinstance(samples, da.Array)
+    assert_allclose(samples.compute() @ weights, ref.loglik_, rtol=1e-8)
+    assert_allclose(
+        model.average_marginal_effects(X_dask, offset=offset),
+        ref.average_marginal_effects(X, offset=offset),
+        rtol=1e-6,
     )
 
 

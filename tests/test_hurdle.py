@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
+from _references import averaged_slope
 from numpy.testing import assert_allclose
 from sklearn.base import clone
 from sklearn.ensemble import HistGradientBoostingClassifier
@@ -22,6 +23,7 @@ from statsmodels.discrete.truncated_model import (
     TruncatedLFNegativeBinomialP,
     TruncatedLFPoisson,
 )
+from statsmodels.stats.sandwich_covariance import cov_white_simple
 
 from skbce import HurdleRegressor
 from skbce.datasets import load_biochemists
@@ -391,7 +393,7 @@ def test_hurdle_regressor_no_zeros_warns_and_fits_count_part(biochemists, zero_m
 
 
 def _zero_loglik(model):
-    return model._zero["loglik"]
+    return model._zero.loglik
 
 
 def test_hurdle_regressor_rejects_unknown_feature_names(biochemists):
@@ -634,3 +636,202 @@ def test_hurdle_fit_does_not_depend_on_blas_threads(count_model):
     for name in ("zero_coef_", "count_coef_"):
         assert_allclose(getattr(fits[0], name), getattr(fits[1], name), rtol=1e-9)
     assert_allclose(fits[0].loglik_, fits[1].loglik_, rtol=1e-12)
+
+
+# ---------------------------------------------------------------------------
+# Inference: robust covariances, intervals, per-row likelihoods, marginal effects
+# ---------------------------------------------------------------------------
+
+
+def _groups(X):
+    """Clusters of bioChemists rows: number of young children by marriage."""
+    return (X["kid5"].to_numpy() * 10 + X["mar"].to_numpy()).astype(int)
+
+
+def _statsmodels_robust(X, y, count_model, cov_type, groups):
+    """statsmodels' standard errors of both parts for ``cov_type``.
+
+    For "HC1" statsmodels' discrete models return HC0 (statsmodels issue
+    7798); the reference is then its own HC1 formula, cov_white_simple with
+    use_correction=True (n / (n - k)), on the same fitted results.
+    """
+    positive = (y > 0).to_numpy()
+    Xc = sm.add_constant(X)
+    sm_type = "HC0" if cov_type == "HC1" else cov_type
+    model_class = {
+        "poisson": TruncatedLFPoisson,
+        "negbin": TruncatedLFNegativeBinomialP,
+    }
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        zero = sm.Logit(positive.astype(float), Xc).fit(
+            disp=0,
+            method="newton",
+            tol=1e-12,
+            cov_type=sm_type,
+            cov_kwds={"groups": groups} if cov_type == "cluster" else None,
+        )
+        count = model_class[count_model](y[positive], Xc[positive]).fit(
+            disp=0,
+            method="newton",
+            maxiter=100,
+            cov_type=sm_type,
+            cov_kwds={"groups": groups[positive]} if cov_type == "cluster" else None,
+        )
+    if cov_type == "HC1":
+        return [
+            np.sqrt(np.diag(cov_white_simple(result, use_correction=True)))
+            for result in (zero, count)
+        ]
+    return [zero.bse.to_numpy(), count.bse.to_numpy()]
+
+
+@pytest.mark.parametrize("cov_type", ["HC0", "HC1", "cluster"])
+@pytest.mark.parametrize("count_model", ["poisson", "negbin"])
+def test_hurdle_regressor_robust_standard_errors_match_statsmodels(
+    biochemists, count_model, cov_type
+):
+    """Check HC0, HC1 and cluster standard errors of both parts against
+    statsmodels' Logit and truncated count models (1e-4 relative; the count
+    part's reference uses numerical derivatives)."""
+    X, y = biochemists
+    groups = _groups(X)
+    kwargs = {"groups": groups} if cov_type == "cluster" else {}
+    model = HurdleRegressor(count_model=count_model, cov_type=cov_type).fit(
+        X, y, **kwargs
+    )
+    zero_se, count_se = _statsmodels_robust(X, y, count_model, cov_type, groups)
+    summary = model.summary()
+    terms = ["(Intercept)", *X.columns]
+    assert_allclose(summary.zero.loc[terms, "std_err"], zero_se, rtol=1e-6)
+    assert_allclose(summary.count.loc[terms, "std_err"], count_se[:6], rtol=1e-4)
+    if count_model == "negbin":  # se(alpha) = alpha * se(log theta)
+        se_alpha = summary.count.loc["Log(theta)", "std_err"] / model.theta_
+        assert_allclose(se_alpha, count_se[6], rtol=1e-4)
+
+
+def test_hurdle_regressor_cov_params_joins_the_parts(biochemists):
+    """Check the covariance over both parts: block diagonal for the inverse
+    Hessian; for the sandwich, the parts' own blocks and between them the
+    cross products of their scores, positive semi-definite."""
+    X, y = biochemists
+    nonrobust = HurdleRegressor().fit(X, y).cov_params()
+    assert list(nonrobust.index.names) == ["part", "term"]
+    assert np.all(nonrobust.loc["zero", "count"].to_numpy() == 0)
+    hc0 = HurdleRegressor(cov_type="HC0").fit(X, y)
+    cov = hc0.cov_params()
+    assert np.abs(cov.loc["zero", "count"].to_numpy()).max() > 0
+    assert np.linalg.eigvalsh(cov.to_numpy()).min() > -1e-12
+    # The cross block from statsmodels' scores: H_z^-1 (sum s_z s_c') H_c^-1.
+    positive = (y > 0).to_numpy()
+    Xc = sm.add_constant(X)
+    zero = sm.Logit(positive.astype(float), Xc)
+    zero_params = np.append(hc0.zero_intercept_, hc0.zero_coef_)
+    count = TruncatedLFPoisson(y[positive], Xc[positive])
+    count_params = np.append(hc0.count_intercept_, hc0.count_coef_)
+    scores_zero = zero.score_obs(zero_params)
+    scores_count = np.zeros((len(y), 6))
+    scores_count[positive] = count.score_obs(count_params)
+    cross = (
+        np.linalg.inv(zero.hessian(zero_params))
+        @ scores_zero.T
+        @ scores_count
+        @ np.linalg.inv(count.hessian(count_params))
+    )
+    order = ["(Intercept)", *X.columns]
+    assert_allclose(
+        cov.loc["zero", "count"].loc[order, order].to_numpy(), cross, rtol=1e-4
+    )
+
+
+def test_hurdle_regressor_conf_int_matches_statsmodels(biochemists):
+    """Check the Wald intervals of the zero part against statsmodels' Logit."""
+    X, y = biochemists
+    model = HurdleRegressor(cov_type="HC0").fit(X, y)
+    reference = sm.Logit((y > 0).astype(float), sm.add_constant(X)).fit(
+        disp=0, method="newton", tol=1e-12, cov_type="HC0"
+    )
+    intervals = model.conf_int(alpha=0.01).loc["zero"].loc[["(Intercept)", *X.columns]]
+    assert list(intervals.columns) == ["ci_low", "ci_high"]
+    assert_allclose(intervals, reference.conf_int(alpha=0.01), rtol=1e-6)
+
+
+def test_hurdle_regressor_loglik_samples_sum_to_loglik(biochemists, rng):
+    """Check that weighted per-row log-likelihoods sum to loglik_ (with an
+    offset and a custom classifier too) and equal log predict_pmf at y."""
+    X, y = biochemists
+    weights = rng.integers(1, 4, size=len(y)).astype(float)
+    offset = rng.normal(scale=0.1, size=len(y))
+    for zero_model in ("probit", LogisticRegression(max_iter=1000)):
+        model = HurdleRegressor(zero_model=zero_model, count_model="negbin").fit(
+            X, y, sample_weight=weights, offset=offset
+        )
+        samples = model.loglik_samples(X, y, offset=offset)
+        assert_allclose(weights @ samples, model.loglik_, rtol=1e-12)
+        pmf = model.predict_pmf(X, offset=offset)
+        assert_allclose(samples, np.log(pmf[np.arange(len(y)), y]), rtol=1e-10)
+    custom = HurdleRegressor(count_model=PoissonRegressor()).fit(X, y)
+    with pytest.raises(ValueError, match="loglik_samples needs a count distribution"):
+        custom.loglik_samples(X, y)
+
+
+@pytest.mark.parametrize("part", ["mean", "zero", "count"])
+@pytest.mark.parametrize("zero_model", ["logit", "cloglog"])
+def test_hurdle_regressor_marginal_effects_are_derivatives_of_predictions(
+    biochemists, part, zero_model
+):
+    """Check dydx against central differences of the averaged predictions
+    (E[y], P(y > 0), E[y | y > 0]), with an offset, and the total effect of a
+    feature used by both parts."""
+    X, y = biochemists
+    offset = np.log(1 + X["phd"].to_numpy()) / 10
+    model = HurdleRegressor(
+        zero_model=zero_model,
+        count_model="negbin",
+        zero_features=["mar", "kid5", "ment"],
+        count_features=["fem", "kid5", "ment"],
+    ).fit(X, y, offset=offset)
+    effects = model.average_marginal_effects(X, offset=offset, part=part)
+    assert list(effects.index) == ["fem", "mar", "kid5", "ment"]
+    predict = {
+        "mean": lambda frame: model.predict(frame, offset=offset),
+        "zero": lambda frame: 1 - model.predict_zero_proba(frame),
+        "count": lambda frame: model.predict_truncated_mean(frame, offset=offset),
+    }[part]
+    for feature in effects.index:
+        numeric = averaged_slope(predict, X, feature)
+        assert_allclose(effects.loc[feature, "dydx"], numeric, rtol=1e-6, atol=1e-10)
+    used = {"zero": ["mar"], "count": ["fem"], "mean": []}[part]
+    not_used = {"zero": ["fem"], "count": ["mar"], "mean": []}[part]
+    assert np.all(effects.loc[used, "dydx"] != 0)
+    assert np.all(effects.loc[not_used, ["dydx", "std_err"]].to_numpy() == 0)
+
+
+@pytest.mark.parametrize("cov_type", ["nonrobust", "HC0"])
+def test_hurdle_regressor_marginal_effects_match_statsmodels_margeff(
+    biochemists, cov_type
+):
+    """Check the effects on P(y > 0) and their delta-method standard errors
+    against statsmodels' Logit get_margeff (at="overall", "dydx")."""
+    X, y = biochemists
+    model = HurdleRegressor(cov_type=cov_type).fit(X, y)
+    effects = model.average_marginal_effects(X, part="zero", alpha=0.1)
+    reference = (
+        sm.Logit((y > 0).astype(float), sm.add_constant(X))
+        .fit(disp=0, method="newton", tol=1e-12, cov_type=cov_type)
+        .get_margeff(at="overall", method="dydx")
+    )
+    assert_allclose(effects["dydx"], reference.margeff, rtol=1e-7)
+    assert_allclose(effects["std_err"], reference.margeff_se, rtol=1e-5)
+    assert_allclose(
+        effects[["ci_low", "ci_high"]], reference.conf_int(alpha=0.1), rtol=1e-5
+    )
+
+
+def test_hurdle_regressor_marginal_effects_need_builtin_parts(biochemists):
+    """Check that a custom part refuses average marginal effects clearly."""
+    X, y = biochemists
+    model = HurdleRegressor(zero_model=LogisticRegression(max_iter=1000)).fit(X, y)
+    with pytest.raises(ValueError, match="zero_model is a custom"):
+        model.average_marginal_effects(X)
+    assert list(model.cov_params().index.get_level_values("part").unique()) == ["count"]

@@ -28,6 +28,7 @@ from skbce import (
     MultiLabelLogisticClassifierCV,
     OptimalThresholdClassifier,
     TemperatureScaledClassifier,
+    ZeroInflatedRegressor,
 )
 from skbce.datasets import load_biochemists, load_yeast
 from skbce.metrics import constrained
@@ -127,6 +128,10 @@ def _fitted_states():
             HurdleRegressor(zero_model=LogisticRegression()).fit(X_count, y_count),
         ),
         (
+            "zero-inflated-negbin-fit",
+            ZeroInflatedRegressor(count_model="negbin").fit(X_count, y_count),
+        ),
+        (
             "hurdle-features-fit",
             HurdleRegressor(
                 zero_model="cloglog", zero_features=[True, False, False, False, True]
@@ -183,7 +188,7 @@ def _fitted_states():
             inputs.get(
                 name,
                 X_count
-                if isinstance(model, HurdleRegressor)
+                if isinstance(model, HurdleRegressor | ZeroInflatedRegressor)
                 else nodes
                 if isinstance(model, GraphPropagator)
                 else X_labels,

@@ -29,8 +29,9 @@ from skbce import (
     MultiLabelLogisticClassifier,
     OptimalThresholdClassifier,
     TemperatureScaledClassifier,
+    ZeroInflatedRegressor,
 )
-from skbce.linear_model import NoZerosWarning
+from skbce.linear_model import InflationNotIdentifiedWarning, NoZerosWarning
 
 
 @st.composite
@@ -65,6 +66,7 @@ def _fit_quietly(estimator, *args, **kwargs):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         warnings.simplefilter("ignore", NoZerosWarning)
+        warnings.simplefilter("ignore", InflationNotIdentifiedWarning)
         return estimator.fit(*args, **kwargs)
 
 
@@ -133,6 +135,52 @@ def test_hurdle_properties_row_permutation_and_weights(case, data):
     expected = _hurdle_outputs(reference, X)
     for model in variants:
         for result, value in zip(_hurdle_outputs(model, X), expected):
+            assert_allclose(result, value, rtol=1e-6, atol=1e-9)
+
+
+def _zero_inflated(count_model):
+    return ZeroInflatedRegressor(count_model=count_model, alpha=0.1, tol=1e-10)
+
+
+def _zero_inflated_outputs(model, X):
+    return (
+        model.predict(X),
+        model.predict_zero_proba(X),
+        model.predict_inflation_proba(X),
+        model.predict_pmf(X, max_count=5),
+    )
+
+
+@given(hurdle_data(), st.data())
+def test_zero_inflated_properties_finite_consistent_and_invariant(case, data):
+    """Check that zero-inflated predictions are finite probabilities that agree
+    (P(y = 0) >= pi, pmf[:, 0] = P(y = 0)), that the weighted per-row
+    log-likelihoods sum to loglik_, and that row order and weights written as
+    repeated rows change nothing."""
+    X, y, weights, count_model = case
+    model = _fit_quietly(_zero_inflated(count_model), X, y, sample_weight=weights)
+    mean, p_zero, pi, pmf = _zero_inflated_outputs(model, X)
+    for values in (mean, p_zero, pi, pmf):
+        assert np.isfinite(values).all()
+    assert (mean >= 0).all() and ((pi >= 0) & (pi <= 1)).all()
+    assert (p_zero >= pi * (1 - 1e-12)).all() and (p_zero <= 1).all()
+    assert (pmf.sum(axis=1) <= 1 + 1e-12).all()
+    assert_allclose(pmf[:, 0], p_zero, rtol=1e-12)
+    assert_allclose(weights @ model.loglik_samples(X, y), model.loglik_, rtol=1e-9)
+    rows = _permutation(data, len(y))
+    variants = [
+        _fit_quietly(
+            _zero_inflated(count_model), X[rows], y[rows], sample_weight=weights[rows]
+        ),
+        _fit_quietly(
+            _zero_inflated(count_model),
+            np.repeat(X, weights, axis=0),
+            np.repeat(y, weights),
+        ),
+    ]
+    expected = _zero_inflated_outputs(model, X)
+    for variant in variants:
+        for result, value in zip(_zero_inflated_outputs(variant, X), expected):
             assert_allclose(result, value, rtol=1e-6, atol=1e-9)
 
 

@@ -23,6 +23,7 @@ from skbce import (
     MultiLabelLogisticClassifier,
     OptimalThresholdClassifier,
     TemperatureScaledClassifier,
+    ZeroInflatedRegressor,
 )
 
 RNG = np.random.default_rng(7)
@@ -38,6 +39,9 @@ def _fitted(name):
     """A model fitted on a DataFrame, and the method whose output it gives."""
     if name == "HurdleRegressor":
         return HurdleRegressor(count_model="negbin").fit(FRAME, COUNTS), "predict"
+    if name == "ZeroInflatedRegressor":
+        model = ZeroInflatedRegressor(count_model="negbin")
+        return model.fit(FRAME, COUNTS), "predict"
     if name == "MultiLabelLogisticClassifier":
         return MultiLabelLogisticClassifier().fit(FRAME, Y_MULTI), "predict_proba"
     if name == "OptimalThresholdClassifier":
@@ -53,6 +57,7 @@ def _fitted(name):
 
 NAMES = [
     "HurdleRegressor",
+    "ZeroInflatedRegressor",
     "MultiLabelLogisticClassifier",
     "OptimalThresholdClassifier",
     "TemperatureScaledClassifier",
@@ -75,6 +80,7 @@ FAILING_CALLS = {
 def _target(name):
     targets = {
         "HurdleRegressor": COUNTS,
+        "ZeroInflatedRegressor": COUNTS,
         "MultiLabelLogisticClassifier": Y_MULTI,
         "GraphPropagator": None,
     }
@@ -150,6 +156,7 @@ def test_estimators_failed_fit_with_invalid_parameter_keeps_state():
         before = _state(model)
         key = {
             "HurdleRegressor": "alpha",
+            "ZeroInflatedRegressor": "alpha",
             "GraphPropagator": "n_hops",
             "MultiLabelLogisticClassifier": "C",
         }.get(name, "cv")

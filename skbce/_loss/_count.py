@@ -183,6 +183,34 @@ def ztpoisson_derivatives(y, raw, order=2):
     return loglik, y - mean, -mean * one_minus_r
 
 
+def ztpoisson_mean_derivative(raw):
+    """d E[y | y > 0] / d eta = m (1 - r(mu)) of a Poisson(exp(raw))."""
+    mu = np.exp(raw)
+    r, one_minus_r = _r_and_one_minus_r(mu)
+    return (mu + r) * one_minus_r
+
+
+# ---------------------------------------------------------------------------
+# Untruncated Poisson (the count part of a zero-inflated model)
+# ---------------------------------------------------------------------------
+
+
+def poisson_loglik(y, raw):
+    """Element-wise Poisson log-pmf at eta = ``raw`` (``y`` may be 0)."""
+    (lgamma_y1,) = _per_count(_lgamma1p, y)
+    y = _values(y)
+    return y * raw - np.exp(raw) - lgamma_y1
+
+
+def poisson_derivatives(y, raw, order=2):
+    """Poisson log-pmf and its derivatives in eta: ``(l, y - mu, -mu)``."""
+    loglik = poisson_loglik(y, raw)
+    mu = np.exp(raw)
+    if order == 1:
+        return loglik, _values(y) - mu
+    return loglik, _values(y) - mu, -mu
+
+
 # ---------------------------------------------------------------------------
 # Negative binomial (NB2), untruncated pieces and zero truncation
 # ---------------------------------------------------------------------------
@@ -336,6 +364,40 @@ def ztnb_derivatives(y, raw, log_theta, order=2):
     their relative accuracy for mu -> 0 (where 1 - r and f are taken from series)
     and tend to the Poisson ones as theta -> infinity.
     """
+    return _nb_derivatives(y, raw, log_theta, order, truncated=True)
+
+
+def nb_derivatives(y, raw, log_theta, order=2):
+    """Untruncated NB2 log-pmf and its derivatives in (eta, tau = log theta).
+
+    The formulas of :func:`ztnb_derivatives` without the truncation (s = 0,
+    r = 0): ``l_eta = (1 - q) (y - mu)``, ``l_tau = theta A - theta f``,
+    ``l_eta_eta = -q (1 - q) (y - mu) - (1 - q) mu``,
+    ``l_eta_tau = q (1 - q) (y - mu)`` and
+    ``l_tau_tau = theta A + theta^2 B - theta (f - q^2)``. At ``y = 0`` they are
+    log P0 = -theta log1p(mu / theta) and its derivatives.
+    """
+    return _nb_derivatives(y, raw, log_theta, order, truncated=False)
+
+
+def nb_p0_derivative(raw, log_theta):
+    """d log P0 / d eta = -mu / (1 + mu / theta) of an NB2(exp(raw), theta)."""
+    return -np.exp(raw) / (1 + np.exp(raw - log_theta))
+
+
+def ztnb_mean_derivative(raw, log_theta):
+    """d E[y | y > 0] / d eta = m ((1 - r) + r theta f / a) (see
+    :func:`ztnb_derivatives`), every term non-negative."""
+    theta = np.exp(log_theta)
+    x = np.exp(raw - log_theta)
+    a = theta * np.log1p(x)
+    r, one_minus_r = _r_and_one_minus_r(a)
+    mean = np.exp(raw) * (1 + r / a)
+    return mean * (one_minus_r + r * theta * _log1p_minus_ratio(x) / a)
+
+
+def _nb_derivatives(y, raw, log_theta, order, truncated):
+    """:func:`ztnb_derivatives` (``truncated``) or :func:`nb_derivatives`."""
     theta = np.exp(log_theta)
     (norm,) = _per_count(_nb_norm, y, theta)
     p0, *p1 = _per_count(_nb_digammas, y, theta, order)
@@ -346,12 +408,16 @@ def ztnb_derivatives(y, raw, log_theta, order=2):
     q = np.exp(log_q)
     one_minus_q = 1 / (1 + x)
     a = theta * np.log1p(x)
-    r, one_minus_r = _r_and_one_minus_r(a)
-    s = r / a
-    mean = mu * (1 + s)
-    loglik = norm + y * (raw - np.log1p(x)) - a - log1mexp(a)
+    loglik = norm + y * (raw - np.log1p(x)) - a
+    if truncated:
+        r, one_minus_r = _r_and_one_minus_r(a)
+        s = r / a
+        loglik = loglik - log1mexp(a)
+    else:
+        s = 0.0
     f = _log1p_minus_ratio(x)
     theta_f = theta * f
+    mean = mu * (1 + s)
     resid = y - mean
     theta_y = theta + y
     theta_mu = theta + mu
@@ -361,9 +427,11 @@ def ztnb_derivatives(y, raw, log_theta, order=2):
     if order == 1:
         return loglik, (l_eta, l_tau)
     s1 = s * (1 + s)
-    l_eta_eta = -q * one_minus_q * resid - one_minus_q * mean * (
-        one_minus_r + r * theta_f / a
-    )
+    if truncated:
+        spread = one_minus_r + r * theta_f / a
+    else:
+        spread = 1.0
+    l_eta_eta = -q * one_minus_q * resid - one_minus_q * mean * spread
     l_eta_tau = q * one_minus_q * resid + one_minus_q * mu * s1 * theta_f
     # theta^2 B, arranged so that no intermediate overflows for huge theta
     # (theta^2 and theta^3 overflow above 1e102; the terms themselves tend to 0).

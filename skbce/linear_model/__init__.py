@@ -3,11 +3,19 @@
 from ._hurdle import HurdleRegressor, HurdleSummary, NoZerosWarning
 from ._multilabel import MultiLabelLogisticClassifier
 from ._multilabel_cv import MultiLabelLogisticClassifierCV
+from ._zero_inflated import (
+    InflationNotIdentifiedWarning,
+    ZeroInflatedRegressor,
+    ZeroInflatedSummary,
+)
 
 __all__ = [
     "HurdleRegressor",
     "HurdleSummary",
+    "InflationNotIdentifiedWarning",
     "MultiLabelLogisticClassifier",
     "MultiLabelLogisticClassifierCV",
     "NoZerosWarning",
+    "ZeroInflatedRegressor",
+    "ZeroInflatedSummary",
 ]

@@ -11,101 +11,43 @@ binary part on every row (target ``y > 0``), the count part on the positive rows
 The built-in parts are linear models (:class:`~._linear_loss.LinearModelLoss` of
 a loss of :mod:`skbce._loss.loss`) fitted by the Newton driver of
 :mod:`._newton_solver`; either part can instead be any scikit-learn classifier
-(with ``predict_proba``) or regressor.
+(with ``predict_proba``) or regressor. What the count models share (checks,
+column selection, pmf, score, inference) lives in :mod:`._count_model` and
+:mod:`._count_inference`.
 """
 
-import functools
 import warnings
-from dataclasses import dataclass
-from numbers import Integral, Real
 
 import numpy as np
-import pandas as pd
-from scipy.special import xlogy
-from scipy.stats import norm
-from sklearn.base import BaseEstimator, RegressorMixin, clone
-from sklearn.exceptions import ConvergenceWarning, UndefinedMetricWarning
-from sklearn.utils.validation import (
-    check_array,
-    check_is_fitted,
-    has_fit_parameter,
-    validate_data,
-)
+from sklearn.base import clone
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils.validation import check_is_fitted, has_fit_parameter
 
 from .._loss._link import BINARY_LINKS
-from .._loss.loss import COUNT_LOSSES, BinaryLoss
-from ..utils._dask import (
-    any_dask,
-    check_dask_rows,
-    check_dask_X,
-    is_dask_collection,
-    map_rows,
+from .._loss.loss import COUNT_LOSSES, BinaryLoss, HurdleLoss
+from ..utils._sklearn_compat import HasMethods, StrOptions, _fit_context
+from ..utils._validation import restored_on_error
+from . import _row_kernels as kernels
+from ._count_inference import FittedPart, LikelihoodFit
+from ._count_model import (
+    CountModelSummary,
+    CountRegressor,
+    NoZerosWarning,
+    bread_of,
+    make_block,
+    on_rows,
+    poisson_moment_sums,
 )
-from ..utils._sklearn_compat import (
-    HasMethods,
-    Interval,
-    StrOptions,
-    _check_sample_weight,
-    _fit_context,
-)
-from ..utils._validation import (
-    AtomicSetParamsMixin,
-    positions_by_name,
-    restored_on_error,
-)
-from ._linear_loss import LinearModelLoss
-from ._newton_solver import NewtonCholeskySolver
-from ._row_passes import InMemoryRowPass, dask_row_pass
+
+__all__ = ["HurdleRegressor", "HurdleSummary", "NoZerosWarning"]
 
 
-def _check_numeric_target(y):
-    """Refuse a target that is not made of numbers, before it reaches NumPy."""
-    values = np.asarray(y)
-    if values.dtype.kind in "biufc":  # complex: refused by validate_data
-        return
-    if values.dtype.kind == "O":
-        try:
-            values.astype(np.float64)
-            return
-        except (TypeError, ValueError):
-            pass
-    raise ValueError(
-        "HurdleRegressor requires y to hold non-negative counts (numbers); got "
-        f"values of dtype {values.dtype} that are not numbers. Encode the target "
-        "as numbers, e.g. with pandas.to_numeric(y)."
-    )
-
-
-class NoZerosWarning(UserWarning):
-    """Warning raised when a hurdle model is fitted on a target without zeros.
-
-    Without zeros the binary hurdle part has nothing to learn: the fit sets
-    P(y = 0) to 0 and fits the zero-truncated count part alone.
-
-    See Also
-    --------
-    HurdleRegressor : The estimator that raises it.
-
-    Examples
-    --------
-    >>> import warnings
-    >>> import numpy as np
-    >>> from skbce import HurdleRegressor
-    >>> from skbce.linear_model import NoZerosWarning
-    >>> X = np.arange(10.0).reshape(-1, 1)
-    >>> with warnings.catch_warnings(record=True) as caught:
-    ...     warnings.simplefilter("always")
-    ...     model = HurdleRegressor().fit(X, np.arange(1, 11))
-    >>> any(issubclass(w.category, NoZerosWarning) for w in caught)
-    True
-    """
-
-
-class HurdleSummary:
+class HurdleSummary(CountModelSummary):
     """Coefficient tables and fit statistics of a fitted :class:`HurdleRegressor`.
 
     Returned by :meth:`HurdleRegressor.summary`; its ``repr`` prints the two
-    parts as R's ``summary(pscl::hurdle(...))`` does, the count part first.
+    parts as R's ``summary(pscl::hurdle(...))`` does, the count part first, and
+    says which standard errors it shows.
 
     Parameters
     ----------
@@ -123,6 +65,8 @@ class HurdleSummary:
         custom regressor, named in the printed header.
     notes : sequence of str, default=()
         Why some statistics are NaN (see ``notes`` below).
+    cov_type : {"nonrobust", "HC0", "HC1", "cluster"}, default="nonrobust"
+        The kind of the standard errors in the tables.
 
     Attributes
     ----------
@@ -139,6 +83,8 @@ class HurdleSummary:
         ``df``, ``aic`` and ``bic`` are NaN unless both parts are built-in
         likelihood models: a custom part has no parameter count, and its
         in-sample fit would make the criteria incomparable.
+    cov_type : str
+        The kind of the standard errors.
     notes : tuple of str
         One sentence per statistic that is NaN, saying why; printed last.
 
@@ -158,98 +104,39 @@ class HurdleSummary:
     -1605.31
     """
 
-    def __init__(self, zero, count, stats, zero_link, count_model, notes=()):
+    def __init__(
+        self, zero, count, stats, zero_link, count_model, notes=(), cov_type="nonrobust"
+    ):
         self.zero = zero
         self.count = count
-        self.stats = stats
-        self._zero_link = zero_link
-        self._count_model = count_model
-        self.notes = tuple(notes)
-
-    def __repr__(self):
-        def table(frame, missing):
-            if frame is None:
-                return f"  ({missing}: no coefficient table)"
-            return frame.to_string(float_format=lambda v: f"{v:.6g}")
-
-        if self._count_model in COUNT_LOSSES:
-            count_header = f"zero-truncated {self._count_model}, log link"
+        if count_model in COUNT_LOSSES:
+            count_header = f"zero-truncated {count_model}, log link"
         else:
-            count_header = f"custom regressor {self._count_model}, models E[y | y > 0]"
-        if self._zero_link in BINARY_LINKS:
-            zero_header = f"binomial, {self._zero_link} link"
+            count_header = f"custom regressor {count_model}, models E[y | y > 0]"
+        if zero_link in BINARY_LINKS:
+            zero_header = f"binomial, {zero_link} link"
             zero_missing = "y has no zeros: P(y = 0) is 0, nothing to estimate"
         else:
-            zero_header = f"custom classifier {self._zero_link}"
+            zero_header = f"custom classifier {zero_link}"
             zero_missing = "not a built-in part"
-        lines = [
-            f"Count model ({count_header}):",
-            table(self.count, "not a built-in part"),
-            "",
-            f"Zero hurdle model ({zero_header}, models P(y > 0)):",
-            table(self.zero, zero_missing),
-            "",
-            self.stats.to_string(float_format=lambda v: f"{v:.6g}"),
-            *(f"Note: {note}" for note in self.notes),
-        ]
-        return "\n".join(lines)
-
-
-# ---------------------------------------------------------------------------
-# Row-block passes of the fit (mapped over one block in memory, over row
-# chunks for dask inputs; see skbce.utils._dask)
-# ---------------------------------------------------------------------------
-
-
-@dataclass
-class _TargetStats:
-    """Summaries of the target and the weights, added up over row blocks."""
-
-    min_y: float
-    max_y: float  # among rows with positive weight
-    n_positive: int  # rows with y > 0 and positive weight
-    n_zero: int  # rows with y == 0 and positive weight
-    weight_sum: float
-    positive_weight: float  # sum of the weights of the rows with y > 0
-    min_weight: float
-
-    @classmethod
-    def of_block(cls, block):
-        y, sample_weight = block["y"], block["w"]
-        present = sample_weight > 0
-        positive = y > 0
-        return cls(
-            float(y.min()) if y.size else np.inf,
-            float(y[present].max()) if present.any() else -np.inf,
-            int(np.count_nonzero(positive & present)),
-            int(np.count_nonzero((y == 0) & present)),
-            float(sample_weight.sum()),
-            float(sample_weight @ positive),
-            float(sample_weight.min()) if y.size else np.inf,
+        super().__init__(
+            [
+                (f"Count model ({count_header})", count, "not a built-in part"),
+                (
+                    f"Zero hurdle model ({zero_header}, models P(y > 0))",
+                    zero,
+                    zero_missing,
+                ),
+            ],
+            stats,
+            cov_type=cov_type,
+            notes=notes,
         )
-
-    @classmethod
-    def reduce(cls, parts):
-        parts = list(parts)
-        return cls(
-            min(p.min_y for p in parts),
-            max(p.max_y for p in parts),
-            sum(p.n_positive for p in parts),
-            sum(p.n_zero for p in parts),
-            sum(p.weight_sum for p in parts),
-            sum(p.positive_weight for p in parts),
-            min(p.min_weight for p in parts),
-        )
-
-
-def _block(X, y, sample_weight, offset):
-    """A block of rows of the model (see :mod:`._row_kernels`)."""
-    return {"X": X, "y": y, "w": sample_weight, "offset": offset}
 
 
 def _zero_part_block(block, columns):
     """The binary part's block: its columns, target ``y > 0``, no offset."""
-    return _block(
+    return make_block(
         block["X"][:, columns], (block["y"] > 0).astype(np.float64), block["w"], None
     )
 
@@ -258,7 +145,7 @@ def _count_part_block(block, columns):
     """The count part's block: its columns of the rows with y > 0 (and weight)."""
     offset = block["offset"]
     rows = (block["y"] > 0) & (block["w"] > 0)
-    return _block(
+    return make_block(
         block["X"][rows][:, columns],
         block["y"][rows],
         block["w"][rows],
@@ -277,39 +164,7 @@ def _class_score_extremes(block, coef, intercept):
     )
 
 
-def _count_exposure_sums(block):
-    """``[sum w * y, sum w * exposure]`` of a count-part block."""
-    y, sample_weight, offset = block["y"], block["w"], block["offset"]
-    exposure = np.ones_like(y) if offset is None else np.exp(offset[:, 0])
-    return np.array([sample_weight @ y, sample_weight @ exposure])
-
-
-def _poisson_moment_sums(block, params, fit_intercept):
-    """``[sum w ((y - mu)**2 - mu), sum w mu**2]`` at Poisson ``params``."""
-    X, y, sample_weight, offset = block["X"], block["y"], block["w"], block["offset"]
-    n_features = X.shape[1]
-    raw = X @ params[:n_features]
-    if fit_intercept:
-        raw = raw + params[n_features]
-    if offset is not None:
-        raw = raw + offset[:, 0]
-    mu = np.exp(raw)
-    return np.array([sample_weight @ ((y - mu) ** 2 - mu), sample_weight @ mu**2])
-
-
-def _on_rows(func, X, *row_args, n_columns=None):
-    """``func(X, *row_args)``, lazily chunk by chunk when X is a dask array."""
-    if is_dask_collection(X):
-        return map_rows(func, X, *row_args, n_columns=n_columns)
-    return func(X, *row_args)
-
-
-# ---------------------------------------------------------------------------
-# The estimator
-# ---------------------------------------------------------------------------
-
-
-class HurdleRegressor(AtomicSetParamsMixin, RegressorMixin, BaseEstimator):
+class HurdleRegressor(CountRegressor):
     """Hurdle regression for counts: a binary part for zeros, a truncated count part.
 
     The binary (zero hurdle) part models whether the count crosses zero,
@@ -360,6 +215,16 @@ class HurdleRegressor(AtomicSetParamsMixin, RegressorMixin, BaseEstimator):
         the scale of the features).
     max_iter : int, default=100
         Maximum number of Newton steps per built-in part.
+    cov_type : {"nonrobust", "HC0", "HC1", "cluster"}, default="nonrobust"
+        Covariance of the estimates behind :meth:`summary`, :meth:`cov_params`,
+        :meth:`conf_int` and :meth:`average_marginal_effects`: the inverse
+        Hessian ("nonrobust"), the Huber-White sandwich ("HC0"), the sandwich
+        times ``n / (n - k)`` ("HC1") or the cluster-robust sandwich with the
+        clusters passed as ``fit(X, y, groups=...)`` ("cluster", with
+        statsmodels' default small-sample correction). Each part's block
+        equals statsmodels' for that part fitted alone (``Logit`` on y > 0,
+        ``TruncatedLFPoisson`` or ``TruncatedLFNegativeBinomialP`` on the
+        positive counts).
 
     Attributes
     ----------
@@ -399,6 +264,7 @@ class HurdleRegressor(AtomicSetParamsMixin, RegressorMixin, BaseEstimator):
 
     See Also
     --------
+    ZeroInflatedRegressor : The zero-inflated model, the other half of pscl.
     sklearn.linear_model.PoissonRegressor : Poisson regression without a hurdle.
     sklearn.linear_model.LogisticRegression : The binary part on its own.
 
@@ -415,7 +281,11 @@ class HurdleRegressor(AtomicSetParamsMixin, RegressorMixin, BaseEstimator):
 
     Standard errors in :meth:`summary` come from the inverse of the analytic
     Hessian of each part's weighted negative log-likelihood (sample weights act
-    as frequency weights); with ``alpha > 0`` the Hessian includes the penalty.
+    as frequency weights), or the sandwich of ``cov_type`` built on it; with
+    ``alpha > 0`` the Hessian includes the penalty. statsmodels' discrete models
+    give HC0 for every ``cov_type="HCx"`` (statsmodels issue 7798); skbce's
+    "HC1" applies the ``n / (n - k)`` correction that statsmodels' own
+    ``cov_white_simple(use_correction=True)`` defines.
 
     When the positive counts are not overdispersed, the negative binomial's
     maximum likelihood ``theta`` is infinite: ``theta_`` then grows very large
@@ -449,6 +319,7 @@ class HurdleRegressor(AtomicSetParamsMixin, RegressorMixin, BaseEstimator):
     """
 
     _parameter_constraints: dict = {
+        **CountRegressor._parameter_constraints,
         "zero_model": [
             StrOptions(set(BINARY_LINKS)),
             HasMethods(["fit", "predict_proba"]),
@@ -458,11 +329,11 @@ class HurdleRegressor(AtomicSetParamsMixin, RegressorMixin, BaseEstimator):
             HasMethods(["fit", "predict"]),
         ],
         "zero_features": ["array-like", None],
-        "count_features": ["array-like", None],
-        "alpha": [Interval(Real, 0, None, closed="left")],
-        "fit_intercept": ["boolean"],
-        "tol": [Interval(Real, 0, None, closed="neither")],
-        "max_iter": [Interval(Integral, 1, None, closed="left")],
+    }
+
+    _FEATURE_PARAMS = {
+        "zero_features": ("zero_model", "P(y > 0) at F(0)"),
+        "count_features": ("count_model", "the count mean at exp(offset)"),
     }
 
     def __init__(
@@ -476,6 +347,7 @@ class HurdleRegressor(AtomicSetParamsMixin, RegressorMixin, BaseEstimator):
         fit_intercept=True,
         tol=1e-8,
         max_iter=100,
+        cov_type="nonrobust",
     ):
         self.zero_model = zero_model
         self.count_model = count_model
@@ -485,16 +357,12 @@ class HurdleRegressor(AtomicSetParamsMixin, RegressorMixin, BaseEstimator):
         self.fit_intercept = fit_intercept
         self.tol = tol
         self.max_iter = max_iter
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.target_tags.positive_only = True
-        return tags
+        self.cov_type = cov_type
 
     # -- fit ---------------------------------------------------------------
 
     @_fit_context(prefer_skip_nested_validation=False)
-    def fit(self, X, y, sample_weight=None, offset=None):
+    def fit(self, X, y, sample_weight=None, offset=None, groups=None):
         """Fit both parts of the hurdle model.
 
         A failed fit leaves an already fitted model unchanged.
@@ -514,6 +382,9 @@ class HurdleRegressor(AtomicSetParamsMixin, RegressorMixin, BaseEstimator):
             Added to the linear predictor of a built-in count part, e.g.
             ``np.log(exposure)`` to model rates. Pass the same offset to the
             prediction methods.
+        groups : array-like of shape (n_samples,), default=None
+            Cluster labels for ``cov_type="cluster"`` (required then, refused
+            otherwise).
 
         Returns
         -------
@@ -521,31 +392,26 @@ class HurdleRegressor(AtomicSetParamsMixin, RegressorMixin, BaseEstimator):
             The fitted estimator.
         """
         with restored_on_error(self):
-            return self._fit(X, y, sample_weight, offset)
+            return self._fit(X, y, sample_weight, offset, groups)
 
-    def _fit(self, X, y, sample_weight, offset):
+    def _builtin_count(self):
+        return isinstance(self.count_model, str)
+
+    def _validate_dask_fit(self, X, y, sample_weight, offset):
+        if not (isinstance(self.zero_model, str) and isinstance(self.count_model, str)):
+            raise ValueError(
+                "Dask inputs are fitted by the built-in parts only (zero_model in "
+                f"{sorted(BINARY_LINKS)}, count_model in {sorted(COUNT_LOSSES)}); "
+                "a custom scikit-learn part needs in-memory X. Call .compute() "
+                "first, or use the built-in parts."
+            )
+        return super()._validate_dask_fit(X, y, sample_weight, offset)
+
+    def _fit(self, X, y, sample_weight, offset, groups):
         user_weights = sample_weight is not None
-        if any_dask(X, y, sample_weight, offset):
-            rows = self._validate_dask_fit(X, y, sample_weight, offset)
-        else:
-            _check_numeric_target(y)
-            X, y = validate_data(self, X, y, dtype=np.float64, y_numeric=True)
-            sample_weight = _check_sample_weight(
-                sample_weight, X, dtype=np.float64, ensure_non_negative=True
-            )
-            offset = self._check_offset(offset, X.shape[0])
-            rows = InMemoryRowPass(_block(X, y, sample_weight, offset))
-        stats = _TargetStats.reduce(rows.gather(_TargetStats.of_block))
-        if stats.min_weight < 0:
-            raise ValueError(
-                "Negative values in sample_weight are not allowed; weights are "
-                "frequency weights (>= 0)."
-            )
-        if stats.min_y < 0:
-            raise ValueError(
-                f"HurdleRegressor requires non-negative counts y; got min(y) = "
-                f"{stats.min_y:g}. Shift or drop the negative targets."
-            )
+        rows, stats, arrays, n_groups = self._validate_fit(
+            X, y, sample_weight, offset, groups
+        )
         zero_idx = self._feature_indices(self.zero_features, "zero_features")
         count_idx = self._feature_indices(self.count_features, "count_features")
         if stats.n_positive == 0:
@@ -558,11 +424,13 @@ class HurdleRegressor(AtomicSetParamsMixin, RegressorMixin, BaseEstimator):
 
         if isinstance(self.zero_model, str) or not has_zeros:
             zero_rows = rows.derive(_zero_part_block, columns=zero_idx)
-            zero = self._fit_zero_part(zero_rows, len(zero_idx), stats, has_zeros)
+            zero = self._fit_zero_part(zero_rows, zero_idx, stats, has_zeros)
         else:  # a custom classifier, in memory only
+            X, y, sample_weight = arrays
             zero = self._fit_custom_part(
                 self.zero_model,
                 "zero_model",
+                zero_idx,
                 X[:, zero_idx],
                 (y > 0).astype(np.int64),
                 sample_weight,
@@ -570,32 +438,39 @@ class HurdleRegressor(AtomicSetParamsMixin, RegressorMixin, BaseEstimator):
             )
         if isinstance(self.count_model, str):
             count_rows = rows.derive(_count_part_block, columns=count_idx)
-            count = self._fit_count_part(count_rows, len(count_idx))
+            count = self._fit_count_part(count_rows, count_idx)
         else:
+            X, y, sample_weight = arrays
             positive = (y > 0) & (sample_weight > 0)
             count = self._fit_custom_part(
                 self.count_model,
                 "count_model",
+                count_idx,
                 X[positive][:, count_idx],
                 y[positive],
                 sample_weight[positive],
                 user_weights,
             )
-
-        for part, model, indices in (
-            (zero, self.zero_model, zero_idx),
-            (count, self.count_model, count_idx),
-        ):
-            part["name"] = model if isinstance(model, str) else type(model).__name__
-            if "params" in part:
-                extra = ["Log(theta)"] if "theta" in part else []
-                part["terms"] = self._terms(indices, extra)
+        likelihood = self._joint_likelihood(zero, count)
+        if likelihood is not None:
+            n_obs = {"zero": stats.weight_sum, "count": stats.positive_weight}
+            self._set_covariance(
+                likelihood,
+                bread_of(*(part.hessian for part in likelihood.parts)),
+                rows,
+                n_groups,
+                [
+                    (params_slice, n_obs[name], int(name == "count"))
+                    for name, params_slice in zip(
+                        likelihood.part_names, likelihood.slices
+                    )
+                ],
+            )
 
         # Every check has passed and both parts are fitted: set the attributes.
-        self._zero_idx, self._count_idx = zero_idx, count_idx
-        self._zero, self._count = zero, count
-        self.zero_model_ = zero.get("estimator")
-        self.count_model_ = count.get("estimator")
+        self._zero, self._count, self._likelihood = zero, count, likelihood
+        self.zero_model_ = zero.estimator
+        self.count_model_ = count.estimator
         for name in (
             "zero_coef_",
             "zero_intercept_",
@@ -603,172 +478,58 @@ class HurdleRegressor(AtomicSetParamsMixin, RegressorMixin, BaseEstimator):
             "count_intercept_",
         ):
             self.__dict__.pop(name, None)
-        if "coef" in zero:
-            self.zero_coef_, self.zero_intercept_ = zero["coef"], zero["intercept"]
-        if self.count_model_ is None:
-            self.count_coef_, self.count_intercept_ = count["coef"], count["intercept"]
-        self.theta_ = count.get("theta")
-        self.n_iter_ = zero.get("n_iter", 0) + count.get("n_iter", 0)
+        if zero.params is not None:
+            self.zero_coef_, self.zero_intercept_ = zero.coef, zero.intercept
+        elif zero.degenerate and isinstance(self.zero_model, str):
+            self.zero_coef_, self.zero_intercept_ = np.zeros(len(zero_idx)), np.inf
+        if count.params is not None:
+            self.count_coef_, self.count_intercept_ = count.coef, count.intercept
+        self.theta_ = (
+            float(np.exp(count.extra[0]))
+            if count.params is not None and count.extra.size
+            else None
+        )
+        self.n_iter_ = zero.n_iter + count.n_iter
         self.max_count_ = int(np.ceil(stats.max_y))
         self._n_obs = stats.weight_sum
-        zero_loglik = zero.get("loglik")
+        zero_loglik = zero.loglik
         if zero_loglik is None:  # a custom classifier: from its probabilities
-            zero_loglik = self._zero_loglik(X, y, sample_weight)
-        self.loglik_ = float(zero_loglik + count.get("loglik", np.nan))
+            X, y, sample_weight = arrays
+            zero_loglik = self._custom_zero_loglik(X, y, sample_weight)
+        count_loglik = np.nan if count.loglik is None else count.loglik
+        self.loglik_ = float(zero_loglik + count_loglik)
         return self
 
-    def _validate_dask_fit(self, X, y, sample_weight, offset):
-        """Chunk-wise validation of dask inputs; their row blocks and executor."""
-        if not (isinstance(self.zero_model, str) and isinstance(self.count_model, str)):
-            raise ValueError(
-                "Dask inputs are fitted by the built-in parts only (zero_model in "
-                f"{sorted(BINARY_LINKS)}, count_model in {sorted(COUNT_LOSSES)}); "
-                "a custom scikit-learn part needs in-memory X. Call .compute() "
-                "first, or use the built-in parts."
-            )
-        X = check_dask_X(self, X, reset=True, dtype=np.float64)
-        y = check_dask_rows(y, X, "y")
-        if sample_weight is None:
-            sample_weight = y.map_blocks(np.ones_like)
-        else:  # negative weights are refused with the target statistics
-            sample_weight = check_dask_rows(sample_weight, X, "sample_weight")
-        if offset is not None:
-            offset = check_dask_rows(offset, X, "offset")
-        return dask_row_pass(
-            _block,
-            X,
-            y,
-            sample_weight,
-            offset,
-            names=("X", "y", "sample_weight", "offset"),
-        )
-
-    def _check_offset(self, offset, n_samples):
-        if offset is None:
+    def _joint_likelihood(self, zero, count):
+        """The built-in parts with parameters, as one :class:`LikelihoodFit`."""
+        parts, names = [], []
+        if zero.params is not None:
+            parts.append(zero)
+            names.append("zero")
+        if count.params is not None:
+            parts.append(count)
+            names.append("count")
+        if not parts:
             return None
-        if isinstance(self.count_model, str):
-            offset = check_array(offset, ensure_2d=False, dtype=np.float64)
-            if offset.shape != (n_samples,):
-                raise ValueError(
-                    f"offset must have shape ({n_samples},), one value per sample; "
-                    f"got shape {offset.shape}."
-                )
-            return offset
-        raise ValueError(
-            "offset is only supported by the built-in count parts "
-            "(count_model='poisson' or 'negbin'); a custom regressor must take "
-            "the exposure as a feature."
+        loss = HurdleLoss(
+            zero.name if zero.params is not None else None,
+            COUNT_LOSSES[count.name]() if count.params is not None else None,
         )
+        offset_index = names.index("count") if "count" in names else None
+        return LikelihoodFit(loss, parts, names, offset_index=offset_index)
 
-    def _feature_indices(self, spec, param):
-        """Column indices selected by ``zero_features`` / ``count_features``.
-
-        Names (X a DataFrame), integer indices or a boolean mask of length
-        ``n_features_in_``, as scikit-learn's column selectors take them.
-        """
-        n_features = self.n_features_in_
-        if spec is None:
-            return np.arange(n_features)
-        items = list(np.atleast_1d(np.asarray(spec, dtype=object)))
-        if items and all(isinstance(item, (bool, np.bool_)) for item in items):
-            if len(items) != n_features:
-                raise ValueError(
-                    f"{param} as a boolean mask must have one entry per column of "
-                    f"X ({n_features}); got {len(items)}."
-                )
-            indices = np.flatnonzero(np.asarray(items, dtype=bool))
-        elif all(isinstance(item, str) for item in items) and items:
-            indices = self._named_indices(items, param)
-        elif all(
-            isinstance(item, Integral) and not isinstance(item, (bool, np.bool_))
-            for item in items
-        ):
-            indices = np.asarray(items, dtype=np.intp)
-            if np.any((indices < -n_features) | (indices >= n_features)):
-                raise ValueError(
-                    f"{param} has index out of range for X with {n_features} "
-                    f"columns: {spec!r}."
-                )
-            indices = indices % n_features if n_features else indices
-        else:
-            raise ValueError(
-                f"{param} must select columns by name (str), by integer index or "
-                f"by a boolean mask of length n_features, one kind only; got "
-                f"{spec!r}."
-            )
-        self._check_part_has_parameters(indices, param)
-        return indices
-
-    def _named_indices(self, names, param):
-        """Column indices of feature names, checked against ``feature_names_in_``."""
-        known = getattr(self, "feature_names_in_", None)
-        if known is None:
-            raise ValueError(
-                f"{param} selects columns by name, but X has no feature names. "
-                "Pass X as a pandas DataFrame or select columns by integer index."
-            )
-        positions, unknown = positions_by_name(names, known)
-        if unknown:
-            raise ValueError(
-                f"{param} has unknown feature name(s) {unknown}; the columns of "
-                f"X are {list(known)}."
-            )
-        return np.array(positions, dtype=np.intp)
-
-    def _check_part_has_parameters(self, indices, param):
-        """Refuse a built-in part left with nothing to estimate.
-
-        No column and no intercept would fix P(y > 0) at F(0) (1/2 for the logit)
-        or the count mean at exp(offset), silently.
-        """
-        model = self.zero_model if param == "zero_features" else self.count_model
-        if indices.size or self.fit_intercept or not isinstance(model, str):
-            return
-        if param == "zero_features":
-            fixed = "P(y > 0) at F(0)"
-        else:
-            fixed = "the count mean at exp(offset)"
-        raise ValueError(
-            f"{param} selects no column and fit_intercept=False: the {model!r} "
-            f"part would have no parameter and fix {fixed} instead of fitting it. "
-            f"Select at least one column in {param} or set fit_intercept=True."
+    def _fit_part(self, loss, rows, columns, x0, *, name, tol=None):
+        """A built-in part: Newton on its own rows (its columns only)."""
+        result = self._newton(
+            loss,
+            rows,
+            [(None, self.fit_intercept)],
+            len(columns),
+            x0,
+            name=name,
+            tol=tol,
         )
-
-    def _newton(self, loss, rows, n_features, x0, *, name, tol=None):
-        """Fit one built-in part by Newton's method; return its fitted values."""
-        objective = LinearModelLoss(
-            rows, loss, [(None, self.fit_intercept)], n_features, self.alpha
-        )
-        tol = tol or self.tol
-        result = NewtonCholeskySolver(tol=tol, max_iter=self.max_iter).solve(
-            objective, x0[None]
-        )
-        if not result.converged[0]:
-            warnings.warn(
-                f"{name} did not converge within max_iter={self.max_iter} Newton "
-                f"steps (tol={tol:g}, on the Newton decrement). Increase max_iter, "
-                "loosen tol, scale the features or add an L2 penalty (alpha).",
-                ConvergenceWarning,
-                stacklevel=4,
-            )
-        params = result.coef[0]
-        coef = params[:n_features]
-        weight_sum = objective.weight_sum
-        hessian = result.hessian[0] * weight_sum
-        try:
-            cov = np.linalg.inv(hessian)
-        except np.linalg.LinAlgError:
-            cov = np.full_like(hessian, np.nan)
-        return {
-            "coef": coef.copy(),
-            "intercept": float(params[n_features]) if self.fit_intercept else 0.0,
-            "params": params,
-            "cov": cov,
-            "n_iter": int(result.n_iter[0]),
-            # The objective is the mean loss plus the penalty: undo both.
-            "loglik": -(result.value[0] - 0.5 * self.alpha * (coef @ coef))
-            * weight_sum,
-        }
+        return result
 
     @staticmethod
     def _weight_kwargs(estimator, param, sample_weight, user_weights):
@@ -783,14 +544,26 @@ class HurdleRegressor(AtomicSetParamsMixin, RegressorMixin, BaseEstimator):
             )
         return {"sample_weight": sample_weight}
 
-    def _fit_custom_part(self, model, param, X, y, sample_weight, user_weights):
+    def _fit_custom_part(
+        self, model, param, columns, X, y, sample_weight, user_weights
+    ):
         """Fit a custom scikit-learn part on in-memory data."""
         estimator = clone(model)
         kwargs = self._weight_kwargs(estimator, param, sample_weight, user_weights)
         estimator.fit(X, y, **kwargs)
-        return {"estimator": estimator}
+        return FittedPart(
+            type(estimator).__name__,
+            columns,
+            self.fit_intercept,
+            estimator=estimator,
+        )
 
-    def _fit_zero_part(self, rows, n_features, stats, has_zeros):
+    def _fit_zero_part(self, rows, columns, stats, has_zeros):
+        name = (
+            self.zero_model
+            if isinstance(self.zero_model, str)
+            else type(self.zero_model).__name__
+        )
         if not has_zeros:
             warnings.warn(
                 "y has no zeros (among rows with positive sample weight): the zero "
@@ -799,16 +572,25 @@ class HurdleRegressor(AtomicSetParamsMixin, RegressorMixin, BaseEstimator):
                 NoZerosWarning,
                 stacklevel=4,
             )
-            part = {"degenerate": True, "loglik": 0.0}
-            if isinstance(self.zero_model, str):
-                part.update(coef=np.zeros(n_features), intercept=np.inf)
-            return part
+            return FittedPart(
+                name, columns, self.fit_intercept, loglik=0.0, degenerate=True
+            )
         link = BINARY_LINKS[self.zero_model]
-        x0 = np.zeros(n_features + int(self.fit_intercept))
+        x0 = np.zeros(len(columns) + int(self.fit_intercept))
         if self.fit_intercept:
             x0[-1] = link.link(stats.positive_weight / stats.weight_sum)
-        part = self._newton(
-            BinaryLoss(self.zero_model), rows, n_features, x0, name="zero part"
+        result = self._fit_part(
+            BinaryLoss(self.zero_model), rows, columns, x0, name="zero part"
+        )
+        part = FittedPart(
+            name,
+            columns,
+            self.fit_intercept,
+            params=result.params,
+            terms=self._terms(columns),
+            hessian=result.hessian,
+            n_iter=result.n_iter,
+            loglik=result.loglik,
         )
         if self.alpha == 0:
             self._warn_if_separated(rows, part)
@@ -823,7 +605,7 @@ class HurdleRegressor(AtomicSetParamsMixin, RegressorMixin, BaseEstimator):
         stopped, and P(y = 0) is 0 or 1 at the training rows.
         """
         extremes = rows.gather(
-            _class_score_extremes, coef=part["coef"], intercept=part["intercept"]
+            _class_score_extremes, coef=part.coef, intercept=part.intercept
         )
         lowest_positive = min(low for low, _ in extremes)
         highest_zero = max(high for _, high in extremes)
@@ -832,93 +614,76 @@ class HurdleRegressor(AtomicSetParamsMixin, RegressorMixin, BaseEstimator):
                 "The features separate the zero counts from the positive ones "
                 "perfectly: with alpha=0 the maximum likelihood coefficients of the "
                 "zero part are infinite and the fitted ones (max |coef| = "
-                f"{np.max(np.abs(part['coef']), initial=0.0):.3g}) only reflect "
+                f"{np.max(np.abs(part.coef), initial=0.0):.3g}) only reflect "
                 "where Newton's method stopped. Set alpha > 0 (an L2 penalty) for "
                 "finite coefficients, or drop the separating features.",
                 ConvergenceWarning,
                 stacklevel=5,
             )
 
-    def _fit_count_part(self, rows, n_features):
+    def _fit_count_part(self, rows, columns):
+        n_features = len(columns)
         x0 = np.zeros(n_features + int(self.fit_intercept))
         if self.fit_intercept:
-            # The null model: log of the mean count per unit of exposure.
-            total, exposure = rows.reduce(_count_exposure_sums)
-            x0[-1] = np.log(total / exposure)
+            x0[-1] = self._null_log_mean(rows)
         if self.count_model == "poisson":
-            return self._newton(
-                COUNT_LOSSES["poisson"](), rows, n_features, x0, name="count part"
+            result = self._fit_part(
+                COUNT_LOSSES["poisson"](), rows, columns, x0, name="count part"
             )
-        # Negative binomial: start from a rough zero-truncated Poisson fit and a
-        # moment estimate of theta (ignoring the truncation).
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            start = self._newton(
-                COUNT_LOSSES["poisson"](),
-                rows,
-                n_features,
-                x0,
-                name="count part (Poisson start)",
-                tol=max(self.tol, 1e-4),
+            n_iter = result.n_iter
+        else:
+            # Negative binomial: start from a rough zero-truncated Poisson fit
+            # and a moment estimate of theta (ignoring the truncation).
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ConvergenceWarning)
+                start = self._fit_part(
+                    COUNT_LOSSES["poisson"](),
+                    rows,
+                    columns,
+                    x0,
+                    name="count part (Poisson start)",
+                    tol=max(self.tol, 1e-4),
+                )
+            excess, mu_squares = rows.reduce(
+                poisson_moment_sums,
+                params=start.params,
+                fit_intercept=self.fit_intercept,
             )
-        excess, mu_squares = rows.reduce(
-            _poisson_moment_sums,
-            params=start["params"],
-            fit_intercept=self.fit_intercept,
+            theta0 = mu_squares / excess if excess > 0 else 1e3
+            x0 = np.append(start.params, np.log(np.clip(theta0, 1e-2, 1e3)))
+            result = self._fit_part(
+                COUNT_LOSSES["negbin"](), rows, columns, x0, name="count part"
+            )
+            n_iter = result.n_iter + start.n_iter
+        extra = ["Log(theta)"] if self.count_model == "negbin" else []
+        return FittedPart(
+            self.count_model,
+            columns,
+            self.fit_intercept,
+            params=result.params,
+            terms=self._terms(columns, extra),
+            hessian=result.hessian,
+            n_iter=n_iter,
+            loglik=result.loglik,
         )
-        theta0 = mu_squares / excess if excess > 0 else 1e3
-        x0 = np.append(start["params"], np.log(np.clip(theta0, 1e-2, 1e3)))
-        part = self._newton(
-            COUNT_LOSSES["negbin"](), rows, n_features, x0, name="count part"
-        )
-        part["n_iter"] += start["n_iter"]
-        part["theta"] = float(np.exp(part["params"][-1]))
-        return part
 
     # -- prediction --------------------------------------------------------
 
-    def _validate_predict(self, X, offset):
-        check_is_fitted(self)
-        if any_dask(X, offset):
-            if offset is not None and self.count_model_ is not None:
-                raise ValueError(
-                    "offset is only supported by the built-in count parts; this "
-                    "model's count part is a custom regressor."
-                )
-            X = check_dask_X(self, X, reset=False, dtype=np.float64)
-            if offset is not None:
-                offset = check_dask_rows(offset, X, "offset")
-            return X, offset
-        X = validate_data(self, X, reset=False, dtype=np.float64)
-        if offset is not None:
-            if self.count_model_ is not None:
-                raise ValueError(
-                    "offset is only supported by the built-in count parts; this "
-                    "model's count part is a custom regressor."
-                )
-            offset = check_array(offset, ensure_2d=False, dtype=np.float64)
-            if offset.shape != (X.shape[0],):
-                raise ValueError(
-                    f"offset must have shape ({X.shape[0]},), one value per sample; "
-                    f"got shape {offset.shape}."
-                )
-        return X, offset
-
     def _zero_log_proba(self, X):
         """(log P(y = 0), log P(y > 0)) for validated X."""
-        if self._zero.get("degenerate"):
+        if self._zero.degenerate:
             return np.full(X.shape[0], -np.inf), np.zeros(X.shape[0])
-        Xz = X[:, self._zero_idx]
-        if self.zero_model_ is not None:
-            classes = list(self.zero_model_.classes_)
-            p = self.zero_model_.predict_proba(Xz)[:, classes.index(1)]
+        Xz = X[:, self._zero.columns]
+        if self._zero.estimator is not None:
+            classes = list(self._zero.estimator.classes_)
+            p = self._zero.estimator.predict_proba(Xz)[:, classes.index(1)]
             with np.errstate(divide="ignore"):
                 return np.log1p(-p), np.log(p)
         raw = Xz @ self.zero_coef_ + self.zero_intercept_
-        return BINARY_LINKS[self._zero["name"]].log_proba(raw)
+        return BINARY_LINKS[self._zero.name].log_proba(raw)
 
     def _count_raw(self, X, offset):
-        raw = X[:, self._count_idx] @ self.count_coef_ + self.count_intercept_
+        raw = X[:, self._count.columns] @ self.count_coef_ + self.count_intercept_
         return raw if offset is None else raw + offset
 
     def _require_distribution(self, what):
@@ -929,51 +694,30 @@ class HurdleRegressor(AtomicSetParamsMixin, RegressorMixin, BaseEstimator):
                 "the mean E[y | y > 0]. Use count_model='poisson' or 'negbin'."
             )
 
+    def _require_marginal_effects(self):
+        check_is_fitted(self)
+        custom = [
+            name
+            for name, part in (("zero_model", self._zero), ("count_model", self._count))
+            if part.estimator is not None
+        ]
+        if custom:
+            raise ValueError(
+                f"average_marginal_effects needs the built-in parts; {custom[0]} is "
+                "a custom scikit-learn estimator, whose derivatives are unknown."
+            )
+
+    def _count_loss(self):
+        return COUNT_LOSSES[self._count.name]()
+
     def _truncated_mean(self, X, offset):
         if self.count_model_ is not None:
-            return np.asarray(self.count_model_.predict(X[:, self._count_idx]), float)
-        loss = COUNT_LOSSES[self._count["name"]]()
-        return loss.truncated_mean(self._count_raw(X, offset), self._extra())
-
-    def _extra(self):
-        return np.log([self.theta_]) if self.theta_ is not None else np.empty(0)
-
-    def predict(self, X, offset=None):
-        """Predict the mean count E[y | x] = P(y > 0 | x) * E[y | y > 0, x].
-
-        Parameters
-        ----------
-        X : {array-like, DataFrame} of shape (n_samples, n_features)
-            Samples.
-        offset : array-like of shape (n_samples,), default=None
-            Offset of the count part's linear predictor (see :meth:`fit`).
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,)
-            Predicted mean counts.
-        """
-        X, offset = self._validate_predict(X, offset)
-        return _on_rows(self._mean, X, offset)
-
-    def predict_zero_proba(self, X):
-        """Predict P(y = 0 | x), the probability of a zero count.
-
-        This is ``1 - F(x_z @ zero_coef_ + zero_intercept_)``: the coefficients
-        of the zero part model the complementary event P(y > 0), as in pscl.
-
-        Parameters
-        ----------
-        X : {array-like, DataFrame} of shape (n_samples, n_features)
-            Samples.
-
-        Returns
-        -------
-        proba : ndarray of shape (n_samples,)
-            P(y = 0) for each sample.
-        """
-        X, _ = self._validate_predict(X, None)
-        return _on_rows(self._zero_proba, X)
+            return np.asarray(
+                self.count_model_.predict(X[:, self._count.columns]), float
+            )
+        return self._count_loss().truncated_mean(
+            self._count_raw(X, offset), self._count.extra
+        )
 
     def predict_truncated_mean(self, X, offset=None):
         """Predict E[y | y > 0, x], the mean of the zero-truncated count part.
@@ -993,44 +737,13 @@ class HurdleRegressor(AtomicSetParamsMixin, RegressorMixin, BaseEstimator):
             Conditional mean of the positive counts.
         """
         X, offset = self._validate_predict(X, offset)
-        return _on_rows(self._truncated_mean, X, offset)
-
-    def predict_pmf(self, X, max_count=None, offset=None):
-        """Predict the probabilities of the counts 0, 1, ..., ``max_count``.
-
-        Parameters
-        ----------
-        X : {array-like, DataFrame} of shape (n_samples, n_features)
-            Samples.
-        max_count : int, default=None
-            Largest count K; ``None`` uses the largest count seen in
-            :meth:`fit` (:attr:`max_count_`), as pscl's ``predict(type="prob")``.
-        offset : array-like of shape (n_samples,), default=None
-            Offset of the count part's linear predictor (see :meth:`fit`).
-
-        Returns
-        -------
-        pmf : ndarray of shape (n_samples, max_count + 1)
-            ``pmf[i, k] = P(y_i = k)``. Rows sum to ``1 - P(y > max_count)``.
-        """
-        X, offset = self._validate_predict(X, offset)
-        self._require_distribution("predict_pmf")
-        if max_count is None:
-            max_count = self.max_count_
-        if not isinstance(max_count, Integral) or isinstance(max_count, bool):
-            raise ValueError(
-                f"max_count must be a non-negative int; got {max_count!r}."
-            )
-        if max_count < 0:
-            raise ValueError(f"max_count must be a non-negative int; got {max_count}.")
-        pmf = functools.partial(self._pmf, max_count=max_count)
-        return _on_rows(pmf, X, offset, n_columns=max_count + 1)
+        return on_rows(self._truncated_mean, X, offset)
 
     def _mean(self, X, offset):
         _, log_p_positive = self._zero_log_proba(X)
         return np.exp(log_p_positive) * self._truncated_mean(X, offset)
 
-    def _zero_proba(self, X):
+    def _zero_proba(self, X, offset=None):
         log_p_zero, _ = self._zero_log_proba(X)
         return np.exp(log_p_zero)
 
@@ -1038,112 +751,50 @@ class HurdleRegressor(AtomicSetParamsMixin, RegressorMixin, BaseEstimator):
         log_p_zero, log_p_positive = self._zero_log_proba(X)
         counts = np.arange(1, max_count + 1, dtype=np.float64)
         raw = self._count_raw(X, offset)[:, None]
-        loss = COUNT_LOSSES[self._count["name"]]()
-        log_trunc = loss.loglik(counts[None, :], raw, self._extra())
+        log_trunc = self._count_loss().loglik(counts[None, :], raw, self._count.extra)
         pmf = np.empty((X.shape[0], max_count + 1))
         pmf[:, 0] = np.exp(log_p_zero)
         pmf[:, 1:] = np.exp(log_p_positive[:, None] + log_trunc)
         return pmf
 
-    def score(self, X, y, sample_weight=None, offset=None):
-        """Return D², the fraction of Poisson deviance explained by ``predict``.
-
-        ``D² = 1 - D(y, predict(X)) / D(y, mean(y))`` with the Poisson deviance
-        ``D``, as :meth:`sklearn.linear_model.PoissonRegressor.score`. Higher is
-        better; 1 is a perfect fit, 0 the constant model. It scores the predicted
-        mean only, so it is available for every choice of parts.
-
-        A constant ``y`` (such as a cross-validation fold of zeros only) has no
-        deviance to explain: as :func:`sklearn.metrics.r2_score` does with
-        ``force_finite=True``, D² is then 1.0 for perfect predictions and 0.0
-        otherwise, instead of NaN or -inf. With fewer than two samples D² is
-        not defined: NaN with an ``UndefinedMetricWarning``.
-
-        Parameters
-        ----------
-        X : {array-like, DataFrame} of shape (n_samples, n_features)
-            Samples.
-        y : array-like of shape (n_samples,)
-            True non-negative counts.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Sample weights.
-        offset : array-like of shape (n_samples,), default=None
-            Offset of the count part's linear predictor (see :meth:`fit`).
-
-        Returns
-        -------
-        score : float
-            D² of the mean predictions.
-        """
-        y_pred = self.predict(X, offset=offset)
-        y = check_array(y, ensure_2d=False, dtype=np.float64)
-        if np.any(y < 0):
-            raise ValueError("score requires non-negative counts y.")
-        if y.shape[0] < 2:
-            warnings.warn(
-                "D^2 score is not well-defined with less than two samples.",
-                UndefinedMetricWarning,
-                stacklevel=2,
+    def _loglik_rows(self, X, y, offset):
+        """log P(y | x) per row: the built-in parts' joint loss plus the
+        probabilities of a custom or degenerate zero part."""
+        fit = self._likelihood
+        loglik = np.zeros(X.shape[0])
+        if fit is not None:
+            block = {
+                "X": X,
+                "y": fit.loss.prepare_target(y),
+                "offset": fit.raw_offset(offset),
+            }
+            loglik = -kernels.glm_row_loss_kernel(
+                block, fit.params, fit.loss, fit.predictors
             )
-            return float("nan")
-        weights = _check_sample_weight(sample_weight, y[:, None], dtype=np.float64)
-        y_mean = np.average(y, weights=weights)
-
-        def deviance(mean):
-            # y log(y / mean) is 0 at y = 0 (also where the mean is 0).
-            with np.errstate(divide="ignore", invalid="ignore"):
-                log_ratio = np.where(y > 0, xlogy(y, y / mean), 0.0)
-            return weights @ (2 * (log_ratio - y + mean))
-
-        numerator, denominator = deviance(y_pred), deviance(y_mean)
-        if denominator == 0:  # a constant y: scikit-learn's force_finite
-            return 1.0 if numerator == 0 else 0.0
-        return float(1 - numerator / denominator)
+        if fit is None or "zero" not in fit.part_names:
+            log_p_zero, log_p_positive = self._zero_log_proba(X)
+            loglik = loglik + np.where(y > 0, log_p_positive, log_p_zero)
+        return loglik
 
     # -- inference ---------------------------------------------------------
 
-    def _zero_loglik(self, X, y, sample_weight):
+    def _custom_zero_loglik(self, X, y, sample_weight):
         """Weighted log-likelihood of a custom classifier's probabilities."""
         log_p_zero, log_p_positive = self._zero_log_proba(X)
         value = np.where(y > 0, log_p_positive, log_p_zero)
         return float(sample_weight @ np.where(sample_weight > 0, value, 0.0))
 
-    def _terms(self, indices, extra=()):
-        """Names of a built-in part's parameters, in their stored order."""
-        names = getattr(self, "feature_names_in_", None)
-        terms = [f"x{i}" if names is None else str(names[i]) for i in indices]
-        return terms + ["(Intercept)"] * self.fit_intercept + list(extra)
-
-    @staticmethod
-    def _coef_table(part):
-        """A part's coefficient table, intercept first as pscl prints it."""
-        params, terms = part["params"], part["terms"]
-        std_err = np.sqrt(np.diag(part["cov"]))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            z = params / std_err
-        frame = pd.DataFrame(
-            {
-                "coef": params,
-                "std_err": std_err,
-                "z": z,
-                "p_value": 2 * norm.sf(abs(z)),
-            },
-            index=pd.Index(terms, name="term"),
-        )
-        first = [i for i, term in enumerate(terms) if term == "(Intercept)"][-1:]
-        return frame.iloc[first + [i for i in range(len(terms)) if i not in first]]
-
     def summary(self):
         """Coefficient tables with standard errors and the fit statistics.
 
         The analogue of pscl's ``summary(hurdle(...))``: one table per built-in
-        part with the estimate, its standard error (from the inverse of the
-        analytic Hessian of the weighted negative log-likelihood), the Wald
-        statistic ``z`` and its two-sided p-value, plus the log-likelihood, the
-        number of parameters, AIC and BIC. The information criteria need both
-        parts to be built-in likelihood models: with a custom classifier or
-        regressor, ``df``, ``aic`` and ``bic`` are NaN and the summary's
-        ``notes`` say why.
+        part with the estimate, its standard error (of ``cov_type``: the
+        inverse of the analytic Hessian of the weighted negative
+        log-likelihood by default, or a sandwich), the Wald statistic ``z``
+        and its two-sided p-value, plus the log-likelihood, the number of
+        parameters, AIC and BIC. The information criteria need both parts to
+        be built-in likelihood models: with a custom classifier or regressor,
+        ``df``, ``aic`` and ``bic`` are NaN and the summary's ``notes`` say why.
 
         Returns
         -------
@@ -1152,47 +803,31 @@ class HurdleRegressor(AtomicSetParamsMixin, RegressorMixin, BaseEstimator):
             custom classifier or a target without zeros) and ``count`` (log mean,
             then ``Log(theta)`` for the negative binomial; None for a custom
             regressor), and the Series ``stats``. Its text representation prints
-            like pscl's summary.
+            like pscl's summary and names the kind of standard errors.
         """
         check_is_fitted(self)
-        zero = self._coef_table(self._zero) if "cov" in self._zero else None
-        count = self._coef_table(self._count) if "cov" in self._count else None
+        tables = self._coef_tables()
         notes = []
         if self.count_model_ is not None:
             notes.append(
                 f"loglik, df, aic and bic are NaN: the count part "
-                f"({self._count['name']}) models the mean E[y | y > 0] only, not "
+                f"({self._count.name}) models the mean E[y | y > 0] only, not "
                 "a count distribution."
             )
         if self.zero_model_ is not None:
             notes.append(
-                f"df, aic and bic are NaN: the zero part ({self._zero['name']}) is "
+                f"df, aic and bic are NaN: the zero part ({self._zero.name}) is "
                 "not a likelihood model with counted parameters, so information "
                 "criteria would not compare with other models; loglik uses its "
                 "in-sample probabilities."
             )
-        if notes:
-            df = np.nan
-        else:
-            df = sum(
-                len(part["params"])
-                for part in (self._zero, self._count)
-                if "params" in part
-            )
-        stats = {
-            "loglik": self.loglik_,
-            "df": df,
-            "aic": -2 * self.loglik_ + 2 * df,
-            "bic": -2 * self.loglik_ + np.log(self._n_obs) * df,
-            "n_obs": self._n_obs,
-        }
-        if self.theta_ is not None:
-            stats["theta"] = self.theta_
+        df = np.nan if notes else self._likelihood.params.size
         return HurdleSummary(
-            zero,
-            count,
-            pd.Series(stats),
-            self._zero["name"],
-            self._count["name"],
+            tables.get("zero"),
+            tables.get("count"),
+            self._stats(df),
+            self._zero.name,
+            self._count.name,
             notes=notes,
+            cov_type=self.cov_type,
         )

@@ -20,7 +20,8 @@ of the Hessian-vector products), ``Y`` (n, k) prepared targets in the dtype of
 block's labels), ``fit_intercept``.
 
 Linear-model block: ``X`` (n, d) dense, ``y`` (the prepared target), ``w`` (n,)
-sample weights, ``offset`` (n, n_raw) or None.
+sample weights, ``offset`` (n, n_raw) or None and, for clustered covariances,
+``groups`` (n,) integer cluster codes.
 """
 
 import numpy as np
@@ -204,6 +205,51 @@ def _design(X, columns, fit_intercept):
     return design
 
 
+def _predictors_key(predictors):
+    return tuple(
+        (None if columns is None else tuple(np.asarray(columns).tolist()), bool(b))
+        for columns, b in predictors
+    )
+
+
+def with_designs_kernel(block, predictors):
+    """The block with the designs of ``predictors`` built once and kept.
+
+    The kernels of a linear model then reuse them on every pass instead of
+    slicing X and appending the column of ones each time.
+    """
+    designs = [_design(block["X"], cols, intercept) for cols, intercept in predictors]
+    return {**block, "designs": (_predictors_key(predictors), designs)}
+
+
+def _glm_designs(block, predictors):
+    """The designs of ``predictors``: kept in the block, or built now."""
+    kept = block.get("designs")
+    if kept is not None and kept[0] == _predictors_key(predictors):
+        return kept[1]
+    X = block["X"]
+    return [_design(X, columns, intercept) for columns, intercept in predictors]
+
+
+def _glm_raw(block, params, loss, predictors, designs=None):
+    """Designs, the end of each predictor's parameters, raw predictions and the
+    loss's extra parameters of a linear-model block at ``params``."""
+    offset = block["offset"]
+    if designs is None:
+        designs = _glm_designs(block, predictors)
+    ends = np.cumsum([design.shape[1] for design in designs])
+    raws = [
+        design @ params[end - design.shape[1] : end]
+        for design, end in zip(designs, ends)
+    ]
+    raw = np.stack(raws, axis=-1)
+    if offset is not None:
+        raw = raw + offset
+    if loss.n_raw == 1:
+        raw = raw[:, 0]
+    return designs, ends, raw, params[ends[-1] :]
+
+
 def glm_sums_kernel(block, params, loss, predictors, order):
     """Loss sum, gradient (d,) and Hessian (d, d) of a block of a linear model.
 
@@ -212,20 +258,8 @@ def glm_sums_kernel(block, params, loss, predictors, order):
     coefficients (intercept after each predictor's coefficients), followed by
     the loss's extra parameters.
     """
-    X, y, w, offset = block["X"], block["y"], block["w"], block["offset"]
-    designs = [_design(X, columns, intercept) for columns, intercept in predictors]
-    sizes = [design.shape[1] for design in designs]
-    ends = np.cumsum(sizes)
-    raws = [
-        design @ params[end - size : end]
-        for design, size, end in zip(designs, sizes, ends)
-    ]
-    raw = np.stack(raws, axis=-1)
-    if offset is not None:
-        raw = raw + offset
-    if loss.n_raw == 1:
-        raw = raw[:, 0]
-    extra = params[ends[-1] :]
+    y, w = block["y"], block["w"]
+    designs, ends, raw, extra = _glm_raw(block, params, loss, predictors)
     result = loss.derivatives(y, raw, extra, order)
     if order == 0:
         return float(w @ result)
@@ -235,6 +269,7 @@ def glm_sums_kernel(block, params, loss, predictors, order):
     n_params = params.size
     grad = np.empty(n_params)
     hess = np.empty((n_params, n_params))
+    sizes = [design.shape[1] for design in designs]
     starts = ends - sizes
     for j, design in enumerate(designs):
         grad[starts[j] : ends[j]] = design.T @ (w * gradient[:, j])
@@ -260,6 +295,60 @@ def glm_sums_kernel(block, params, loss, predictors, order):
             value = w @ second[:, loss.n_raw + e, loss.n_raw + f]
             hess[ends[-1] + e, ends[-1] + f] = hess[ends[-1] + f, ends[-1] + e] = value
     return total, grad, hess
+
+
+def glm_row_loss_kernel(block, params, loss, predictors):
+    """Per-row loss (n,) of a linear-model block, sample weights not applied."""
+    _, _, raw, extra = _glm_raw(block, params, loss, predictors)
+    return loss.loss(block["y"], raw, extra)
+
+
+def glm_row_scores(block, params, loss, predictors):
+    """Per-row gradients (n, d) of the loss in the parameters (unweighted).
+
+    Row ``i`` is the chain rule through the loss's gradient in its raw
+    predictions and extra parameters: ``g_ij x_i`` for the coefficients of
+    predictor ``j``, ``g_ie`` for an extra parameter.
+    """
+    designs, ends, raw, extra = _glm_raw(block, params, loss, predictors)
+    gradient = loss.loss_gradient(block["y"], raw, extra)[1]
+    gradient = gradient.reshape(-1, loss.n_free)
+    parts = [design * gradient[:, [j]] for j, design in enumerate(designs)]
+    parts.append(gradient[:, loss.n_raw :])
+    return np.hstack(parts)
+
+
+def glm_expectation_slopes_kernel(block, params, loss, predictors, part):
+    """Sums over a block's rows of ``d E_i / d raw_ik`` (m, n_raw).
+
+    ``E`` is ``loss.expectation(raw, extra, part)`` (e.g. the mean count) and
+    ``params`` (m, d) are m parameter vectors, evaluated on one pass over the
+    rows: the average marginal effects and their Jacobian.
+    """
+    designs = _glm_designs(block, predictors)
+    sums = np.empty((params.shape[0], loss.n_raw))
+    for r, theta in enumerate(params):
+        _, _, raw, extra = _glm_raw(block, theta, loss, predictors, designs)
+        sums[r] = loss.expectation(raw, extra, part, order=1)[1].sum(axis=0)
+    return sums
+
+
+def glm_score_outer_kernel(block, params, loss, predictors, n_groups=None):
+    """The "meat" of a sandwich covariance, summed over a block.
+
+    ``n_groups`` None: ``sum_i w_i s_i s_i'`` (d, d) over the rows' scores
+    ``s_i`` (frequency weights: a row of weight 2 counts as two rows). Else the
+    weighted score sums of each cluster, ``sum_{i in g} w_i s_i`` (n_groups, d),
+    with the block's integer cluster codes ``groups``: sums of all blocks add up
+    to each cluster's, whose outer products make the clustered meat.
+    """
+    scores = glm_row_scores(block, params, loss, predictors)
+    w = block["w"]
+    if n_groups is None:
+        return scores.T @ (w[:, None] * scores)
+    sums = np.zeros((n_groups, scores.shape[1]))
+    np.add.at(sums, block["groups"], w[:, None] * scores)
+    return sums
 
 
 def prepare_target_kernel(block, loss):

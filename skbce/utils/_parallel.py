@@ -12,10 +12,14 @@ what the context allows, as scikit-learn's OpenMP-based estimators do:
 
 Every thread pool lives for one call, and the BLAS limit a threaded section
 sets (one share of the BLAS threads per thread of ours, so that the two do not
-oversubscribe the cores) is restored when it ends: nothing survives a fit.
+oversubscribe the cores; one thread for small products) is restored when it
+ends: nothing survives a fit. The limit is set from the main thread only:
+threadpoolctl's limits are process-wide, and fits running concurrently in
+other threads would restore each other's limits out of order.
 """
 
 import contextlib
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import joblib
@@ -47,7 +51,13 @@ def effective_n_threads(n_jobs):
 def _blas_share(n_threads, small):
     """BLAS limited to its share per thread while ``n_threads`` of ours run,
     and to one thread for ``small`` products."""
-    if n_threads <= 1 and not small:
+    if (n_threads <= 1 and not small) or (
+        threading.current_thread() is not threading.main_thread()
+    ):
+        # threadpoolctl's limits are process-wide: a fit running in another
+        # thread (e.g. a joblib threading worker, beside other fits) leaves
+        # them to the thread that owns the process, or concurrent fits would
+        # restore each other's limits in the wrong order.
         yield
         return
     share = 1 if small else max(1, _blas_threads() // n_threads)
