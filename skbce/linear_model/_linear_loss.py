@@ -334,15 +334,24 @@ class PerLabelScaleLoss(_DenseObjective):
         self.loss = BinaryLoss()
 
     def _evaluate(self, beta, order):
-        raw = self.logits * beta
-        if order == 0:
-            return self.sample_weight @ self.loss.loss(self.Y, raw)
-        values, gradient, hessian = self.loss.loss_gradient_hessian(self.Y, raw)
-        return (
-            self.sample_weight @ values,
-            self.sample_weight @ (gradient * self.logits),
-            self.sample_weight @ (hessian * self.logits**2),
-        )
+        """Values (k,) and, for ``order >= 1``, first and second derivatives in
+        beta (k,), from the element-wise work on row chunks in cache."""
+        k = self.logits.shape[1]
+        sums = np.zeros((3, k))
+        for rows in kernels.row_chunks(*self.logits.shape):
+            z, y, w = self.logits[rows], self.Y[rows], self.sample_weight[rows]
+            raw = z * beta
+            if order == 0:
+                sums[0] += w @ self.loss.loss(y, raw)
+                continue
+            values, gradient, hessian = self.loss.loss_gradient_hessian(y, raw)
+            sums[0] += w @ values
+            gradient *= z
+            sums[1] += w @ gradient
+            hessian *= z
+            hessian *= z
+            sums[2] += w @ hessian
+        return sums[0] if order == 0 else tuple(sums)
 
     def point(self, coef, order):
         value, gradient, hessian = self._evaluate(coef[:, 0], 2)

@@ -86,7 +86,8 @@ def _weighted(block, values):
 _CHUNK_ELEMENTS = 2**15
 
 
-def _row_chunks(n_rows, n_columns):
+def row_chunks(n_rows, n_columns):
+    """Slices of rows whose ``n_columns`` elements fill about a chunk."""
     step = max(1, _CHUNK_ELEMENTS // max(n_columns, 1))
     return [slice(start, start + step) for start in range(0, n_rows, step)]
 
@@ -110,7 +111,7 @@ def _derivatives(block, raw, order, move=None):
     hessian = None
     if order == 2:
         hessian = np.empty(raw.shape, block["X_hessian"].dtype)
-    for rows in _row_chunks(n_rows, n_columns):
+    for rows in row_chunks(n_rows, n_columns):
         if move is not None:
             np.multiply(direction_logits[rows], steps, out=raw[rows])
             raw[rows] += source[rows]
