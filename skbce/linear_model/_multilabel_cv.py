@@ -91,8 +91,7 @@ class MultiLabelLogisticClassifierCV(_BaseMultiLabelLogistic):
     fit_intercept : bool, default=True
         Whether to fit an (unpenalised) intercept per label.
 
-    pos_weight : float, array-like of shape (n_labels,), dict or "balanced", \
-            default=None
+    pos_weight : float, array-like, dict or "balanced", default=None
         Weight of the positive term of the training BCE, as in
         :class:`MultiLabelLogisticClassifier`; "balanced" is computed once on
         all the data. The held-out scores do not use it.
