@@ -121,3 +121,15 @@ def test_public_method_docstring_is_valid_numpydoc(path):
     class_path, name = path.rsplit(".", 1)
     cls = PUBLIC_OBJECTS[class_path]
     _check_docstring(path, getattr(cls, name), top_level=False)
+
+
+@pytest.mark.parametrize("path", list(_public_objects()))
+def test_public_docstring_has_no_literal_line_continuation(path):
+    """Check that no public docstring keeps a backslash before a line break.
+
+    In a raw docstring (``r\"\"\"``) a type line continued by ``\\`` keeps the
+    backslash, and Sphinx then reads the next line as a block quote (a warning,
+    an error of the docs build).
+    """
+    doc = inspect.getdoc(_public_objects()[path]) or ""
+    assert "\\\n" not in doc, f"{path}: a backslash ends a line of the docstring"
