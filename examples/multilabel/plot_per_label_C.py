@@ -129,7 +129,7 @@ for column, (name, (_, Y_train, _, _)) in enumerate(data.items()):
     top.set(xscale="log", yscale="log", title=name, ylabel="chosen C per label")
     top.set_yticks(Cs[::2], [f"{C:g}" for C in Cs[::2]])
     top.yaxis.set_minor_formatter(NullFormatter())
-    top.legend(loc="lower right")
+    top.legend(loc="upper right")  # the points sit low: C <= 1
     gain = result["per-label C"] - result["one C"]
     bottom.scatter(frequency, gain, alpha=0.7, color="C2")
     bottom.axhline(0, color="gray", lw=0.8)
