@@ -126,14 +126,6 @@ class BinaryLoss(BaseLoss):
             return _binary.loss_gradient(y, raw, self.pos_weight)
         return _binary.loss_gradient_hessian(y, raw, self.pos_weight)
 
-    def loss_gradient_hessian_into(self, y, raw, out):
-        """:meth:`loss_gradient_hessian` of the logit link into reused arrays.
-
-        ``out = (loss, gradient, hessian, scratch)``: arrays of the shape and
-        dtype of ``raw``, for the inner loops of the multi-label solver.
-        """
-        return _binary.loss_gradient_hessian(y, raw, self.pos_weight, out=out)
-
 
 def _loss_scale(loglik, first=None, second=None):
     """Kernel results on the log-likelihood scale, as the loss interface's.

@@ -26,6 +26,8 @@ predictors and extra parameters allowed). :class:`PerLabelScaleLoss`: one
 scale per label of given logits (temperature scaling).
 """
 
+import functools
+
 import numpy as np
 
 from .._loss.loss import BinaryLoss
@@ -413,12 +415,11 @@ class OnlineBatchLoss(_DenseObjective):
         self.curvature = curvature
         self.slope = np.zeros_like(centre) if slope is None else slope
 
+    @functools.cached_property
     def _design(self):
+        """The batch's design ``[X, 1]`` as a dense float64 array (built once)."""
         X = self.X.toarray() if hasattr(self.X, "toarray") else np.asarray(self.X)
-        X = X.astype(np.float64)
-        if self.fit_intercept:
-            X = np.hstack([X, np.ones((X.shape[0], 1))])
-        return X
+        return kernels.predictor_design(X.astype(np.float64), None, self.fit_intercept)
 
     def _prior(self, coef):
         delta = coef - self.centre
@@ -440,7 +441,7 @@ class OnlineBatchLoss(_DenseObjective):
         )
         gradient += pulled
         weights = (hessian.astype(np.float64) * w[:, None]).T
-        design = self._design()
+        design = self._design
         if self.curvature.ndim == 3:
             batch = np.einsum("ki,ij,il->kjl", weights, design, design, optimize=True)
         else:

@@ -27,6 +27,8 @@ sample weights, ``offset`` (n, n_raw) or None and, for clustered covariances,
 import numpy as np
 from scipy import sparse
 
+from .._loss.loss import BinaryLoss
+
 # ---------------------------------------------------------------------------
 # Shared
 # ---------------------------------------------------------------------------
@@ -198,12 +200,12 @@ def weight_sum_kernel(block):
     return float(block["w"].sum())
 
 
-def _design(X, columns, fit_intercept):
+def predictor_design(X, columns, fit_intercept):
     """The columns of one linear predictor, with a column of ones if intercept."""
-    design = X if columns is None else X[:, columns]
+    selected = X if columns is None else X[:, columns]
     if fit_intercept:
-        design = np.hstack([design, np.ones((X.shape[0], 1))])
-    return design
+        selected = np.hstack([selected, np.ones((X.shape[0], 1))])
+    return selected
 
 
 def _predictors_key(predictors):
@@ -219,7 +221,9 @@ def with_designs_kernel(block, predictors):
     The kernels of a linear model then reuse them on every pass instead of
     slicing X and appending the column of ones each time.
     """
-    designs = [_design(block["X"], cols, intercept) for cols, intercept in predictors]
+    designs = [
+        predictor_design(block["X"], cols, intercept) for cols, intercept in predictors
+    ]
     return {**block, "designs": (_predictors_key(predictors), designs)}
 
 
@@ -229,7 +233,9 @@ def _glm_designs(block, predictors):
     if kept is not None and kept[0] == _predictors_key(predictors):
         return kept[1]
     X = block["X"]
-    return [_design(X, columns, intercept) for columns, intercept in predictors]
+    return [
+        predictor_design(X, columns, intercept) for columns, intercept in predictors
+    ]
 
 
 def _glm_raw(block, params, loss, predictors, designs=None):
@@ -359,8 +365,6 @@ def prepare_target_kernel(block, loss):
 
 def multilabel_block(X, Y, w, *, pos_weight, fit_intercept):
     """A multi-label block of arrays (``w`` normalised sample weights)."""
-    from .._loss.loss import BinaryLoss
-
     return {
         "X": X,
         "X_hessian": X,

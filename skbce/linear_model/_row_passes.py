@@ -135,13 +135,6 @@ class DaskRowPass:
         return list(dask.persist(*self._tasks(kernel, states, params)))
 
 
-def in_memory_or_dask(blocks):
-    """A row pass of one in-memory block (a dict) or of dask chunk blocks (a list)."""
-    if isinstance(blocks, dict):
-        return InMemoryRowPass(blocks)
-    return DaskRowPass(blocks)
-
-
 def _block_of_chunks(make_block, chunks):
     return make_block(*chunks)
 
