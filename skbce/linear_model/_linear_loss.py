@@ -98,22 +98,22 @@ class MultiLabelLinearLoss:
         pos_weight,
         fit_intercept,
         hessian_dtype=None,
-        X_hessian=None,
     ):
-        """The objective of in-memory data (``sample_weight`` summing to 1)."""
-        n_rows = X.shape[0]
-        equal = n_rows > 0 and bool((sample_weight == sample_weight[0]).all())
-        block = {
-            "X": X,
-            "X_hessian": X
-            if hessian_dtype is None or hessian_dtype == X.dtype
-            else (X_hessian if X_hessian is not None else X.astype(hessian_dtype)),
-            "Y": Y,
-            "w": None if equal else sample_weight,
-            "scale": float(sample_weight[0]) if equal else None,
-            "loss": BinaryLoss(pos_weight=_as_dtype(pos_weight, X.dtype)),
-            "fit_intercept": fit_intercept,
-        }
+        """The objective of in-memory data (``sample_weight`` summing to 1).
+
+        Equal weights scale the reductions once instead of every element;
+        ``hessian_dtype`` (None: X's) is the dtype of the Hessian products.
+        """
+        equal = X.shape[0] > 0 and bool((sample_weight == sample_weight[0]).all())
+        block = kernels.multilabel_block(
+            X,
+            Y,
+            None if equal else sample_weight,
+            pos_weight=pos_weight,
+            fit_intercept=fit_intercept,
+            scale=float(sample_weight[0]) if equal else None,
+            hessian_dtype=hessian_dtype,
+        )
         return cls(
             InMemoryRowPass(block),
             l2_reg_strength,

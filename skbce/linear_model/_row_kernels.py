@@ -363,14 +363,22 @@ def prepare_target_kernel(block, loss):
     return {**block, "y": loss.prepare_target(block["y"])}
 
 
-def multilabel_block(X, Y, w, *, pos_weight, fit_intercept):
-    """A multi-label block of arrays (``w`` normalised sample weights)."""
+def multilabel_block(
+    X, Y, w, *, pos_weight, fit_intercept, scale=None, hessian_dtype=None
+):
+    """A multi-label block of arrays (see the module docstring).
+
+    ``w``: normalised sample weights, or None for equal weights ``scale``;
+    ``hessian_dtype`` (None: X's) the dtype of the copy of X for the Hessian
+    products.
+    """
+    same = hessian_dtype is None or np.dtype(hessian_dtype) == X.dtype
     return {
         "X": X,
-        "X_hessian": X,
+        "X_hessian": X if same else X.astype(hessian_dtype),
         "Y": np.asarray(Y, dtype=X.dtype),
         "w": w,
-        "scale": None,
+        "scale": scale,
         "loss": BinaryLoss(
             pos_weight=None if pos_weight is None else pos_weight.astype(X.dtype)
         ),
