@@ -391,12 +391,11 @@ class NewtonCGSolver(NewtonSolver):
         # then starts at its length (on real and synthetic data alike this
         # saves Newton iterations over LIBLINEAR's start at ||g||).
         self._radius = np.full(point.coef.shape[0], np.inf)
-        self._first = np.ones(self._radius.size, dtype=bool)
         self._model_decrease = None
         return point
 
     def restrict(self, keep):
-        self._radius, self._first = self._radius[keep], self._first[keep]
+        self._radius = self._radius[keep]
 
     def inner_solve(self, objective, point):
         """Preconditioned Steihaug CG for every problem.
@@ -493,8 +492,8 @@ class NewtonCGSolver(NewtonSolver):
         slope = np.einsum("ij,ij->i", point.gradient, direction)
         actual = point.value - trial.value
         norm = self._step_norm
-        radius = np.where(self._first, np.minimum(self._radius, norm), self._radius)
-        self._first[:] = False
+        # After the unbounded first step the region starts at its length.
+        radius = np.where(np.isinf(self._radius), norm, self._radius)
         # The minimiser along the step of the quadratic through f(0), f'(0), f(1).
         curvature = trial.value - point.value - slope
         with np.errstate(divide="ignore", invalid="ignore"):
