@@ -34,6 +34,11 @@ def _bunch(frame, feature_names, target_names, descr, return_X_y, as_frame):
     if not as_frame:
         X, y = X.to_numpy(), y.to_numpy()
         frame = None
+    return _result(X, y, frame, feature_names, target_names, descr, return_X_y)
+
+
+def _result(X, y, frame, feature_names, target_names, descr, return_X_y):
+    """Return ``(X, y)`` or the Bunch that holds them with their description."""
     if return_X_y:
         return X, y
     return Bunch(
@@ -234,13 +239,4 @@ def load_enron(*, return_X_y=False, as_frame=False):
             columns=list(feature_names) + list(target_names),
         )
         return _bunch(frame, feature_names, target_names, descr, return_X_y, True)
-    if return_X_y:
-        return X, Y
-    return Bunch(
-        data=X,
-        target=Y,
-        frame=None,
-        feature_names=list(feature_names),
-        target_names=list(target_names),
-        DESCR=descr,
-    )
+    return _result(X, Y, None, feature_names, target_names, descr, return_X_y)
