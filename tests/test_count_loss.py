@@ -1,5 +1,7 @@
 """Tests of the zero-truncated count kernels and the binary links of the hurdle."""
 
+import warnings
+
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
@@ -199,6 +201,26 @@ def test_ztnb_tends_to_ztpoisson_as_theta_grows(theta):
     assert_allclose(
         _count.ztnb_mean(raw, np.log(theta)), _count.ztpoisson_mean(raw), rtol=1e-5
     )
+
+
+@pytest.mark.parametrize("log_theta", [-800.0, -2400.0, 800.0])
+@pytest.mark.parametrize("truncated", [True, False])
+def test_nb_at_unrepresentable_theta_is_not_finite_without_warnings(
+    log_theta, truncated
+):
+    """Check that a trial log(theta) whose theta underflows to 0 or overflows
+    (a line search far from the optimum) gives values the line search refuses
+    (not all finite), and no RuntimeWarning."""
+    y = np.array([1.0, 3.0, 1e6])
+    raw = np.array([-20.0, 0.0, 5.0])
+    loglik = _count.ztnb_loglik if truncated else _count.nb_logpmf
+    derivatives = _count.ztnb_derivatives if truncated else _count.nb_derivatives
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        value = loglik(y, raw, log_theta)
+        result = derivatives(y, raw, log_theta, 2)
+    assert not np.isfinite(value).all()
+    assert not np.isfinite(result[0]).all()
 
 
 def test_count_target_gives_the_same_results_as_plain_counts():

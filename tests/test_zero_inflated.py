@@ -150,11 +150,13 @@ def test_zero_inflated_standard_errors_match_statsmodels(fitted_pair, cov_type):
         assert_allclose(se_alpha, expected[-1], rtol=1e-5)
     if count_model == "negbin" and cov_type != "nonrobust":
         # statsmodels' own robust fit (its ZINB Hessian is numerical) agrees
-        # to the accuracy of that numerical Hessian.
+        # to the accuracy of that numerical Hessian: 7e-4 on the inflation
+        # intercept with statsmodels 0.15 (2e-8 for the inverse of a centered
+        # difference of its analytic score, as the reference above).
         own = _statsmodels_fit(
             X, y, count_model, cov_type=cov_type, cov_kwds=kwargs or None
         )
-        assert_allclose(ours, own.bse.to_numpy()[: ours.size], rtol=5e-4)
+        assert_allclose(ours, own.bse.to_numpy()[: ours.size], rtol=1e-3)
     named = {"nonrobust": "inverse Hessian", "HC0": "(HC0)", "cluster": "(CRV1)"}
     assert "Standard errors: " in repr(summary) and named[cov_type] in repr(summary)
 
@@ -333,10 +335,11 @@ def test_zero_inflated_cov_params_and_conf_int(biochemists):
         ]
     )
     expected = reference.conf_int(alpha=0.1).to_numpy()[:-1]  # alpha last
-    # statsmodels' ZINB Hessian is numerical: its errors agree to ~1e-4.
+    # statsmodels' ZINB Hessian is numerical: its errors agree to ~3e-4
+    # (statsmodels 0.15).
     half = (expected[:, 1] - expected[:, 0]) / 2
     assert_allclose(ours.mean(axis=1), expected.mean(axis=1), atol=1e-6)
-    assert_allclose((ours[:, 1] - ours[:, 0]) / 2, half, rtol=3e-4)
+    assert_allclose((ours[:, 1] - ours[:, 0]) / 2, half, rtol=1e-3)
 
 
 @pytest.mark.parametrize("part", ["mean", "zero", "count"])

@@ -44,6 +44,7 @@ with tau = log(theta), which keeps theta positive without constraints and is the
 scale on which pscl reports ``Log(theta)`` and its standard error.
 """
 
+from contextlib import nullcontext
 from typing import NamedTuple
 
 import numpy as np
@@ -233,6 +234,21 @@ _BERNOULLI = ((2, 1 / 6), (4, -1 / 30), (6, 1 / 42), (8, -1 / 30))
 _THETA_STIRLING_ABOVE = 20.0
 
 
+def _theta(log_theta):
+    """theta = exp(log_theta), 0 or inf (quietly) where it is not representable."""
+    with np.errstate(over="ignore"):
+        return np.exp(log_theta)
+
+
+def _quiet_unless_representable(theta):
+    """The error state for NB terms at ``theta``: a theta that underflowed to 0
+    or overflowed (a trial step of a line search far from the optimum) gives
+    non-finite values, which the line search refuses, without warnings."""
+    if np.all((theta > 0) & np.isfinite(theta)):
+        return nullcontext()
+    return np.errstate(all="ignore")
+
+
 def _nb_norm(y, theta):
     """N = lgamma(y + theta) - lgamma(theta) - lgamma(y + 1) - y log(theta).
 
@@ -292,16 +308,18 @@ def _nb_digammas(y, theta, order):
 
 def nb_logpmf(y, raw, log_theta):
     """Element-wise untruncated NB2 log-pmf (``y`` may be 0)."""
-    theta = np.exp(log_theta)
-    (norm,) = _per_count(_nb_norm, y, theta)
-    # y log(mu / (theta + mu)) + y log(theta) = y (raw - log1p(mu / theta))
-    log_mu_theta = raw - np.log1p(np.exp(raw - log_theta))
-    return norm + _values(y) * log_mu_theta + nb_log_p0(raw, log_theta)
+    theta = _theta(log_theta)
+    with _quiet_unless_representable(theta):
+        (norm,) = _per_count(_nb_norm, y, theta)
+        # y log(mu / (theta + mu)) + y log(theta) = y (raw - log1p(mu / theta))
+        log_mu_theta = raw - np.log1p(np.exp(raw - log_theta))
+        return norm + _values(y) * log_mu_theta + nb_log_p0(raw, log_theta)
 
 
 def ztnb_loglik(y, raw, log_theta):
     """Element-wise zero-truncated NB2 log-likelihood."""
-    return nb_logpmf(y, raw, log_theta) - log1mexp(-nb_log_p0(raw, log_theta))
+    with _quiet_unless_representable(_theta(log_theta)):
+        return nb_logpmf(y, raw, log_theta) - log1mexp(-nb_log_p0(raw, log_theta))
 
 
 def ztnb_mean(raw, log_theta):
@@ -398,7 +416,13 @@ def ztnb_mean_derivative(raw, log_theta):
 
 def _nb_derivatives(y, raw, log_theta, order, truncated):
     """:func:`ztnb_derivatives` (``truncated``) or :func:`nb_derivatives`."""
-    theta = np.exp(log_theta)
+    theta = _theta(log_theta)
+    with _quiet_unless_representable(theta):
+        return _nb_terms(y, raw, log_theta, theta, order, truncated)
+
+
+def _nb_terms(y, raw, log_theta, theta, order, truncated):
+    """:func:`_nb_derivatives` at a representable ``theta = exp(log_theta)``."""
     (norm,) = _per_count(_nb_norm, y, theta)
     p0, *p1 = _per_count(_nb_digammas, y, theta, order)
     y = _values(y)
