@@ -722,7 +722,9 @@ class MultiLabelLogisticClassifier(_BaseMultiLabelLogistic):
         ``GridSearchCV(n_jobs=2)``), the ``n_jobs`` of an enclosing
         ``joblib.parallel_config``, else one thread per CPU within
         threadpoolctl's limit (``threadpool_limits(1)``: no thread is started).
-        -1 means one thread per CPU. The solution does not depend on it.
+        -1 means one thread per CPU. The solution does not depend on it: bit
+        for bit on sparse ``X``, to the rounding of BLAS's products on dense
+        ``X``.
 
     verbose : int, default=0
         Print the solver's progress when positive.

@@ -114,7 +114,8 @@ class MultiLabelLogisticClassifierCV(_BaseMultiLabelLogistic):
         Number of threads: the folds run in parallel, the labels of the refit
         in parallel groups. None takes what the context allows, as in
         :class:`MultiLabelLogisticClassifier` (one thread inside a joblib
-        worker). The result does not depend on it.
+        worker). The result does not depend on it: bit for bit on sparse
+        ``X``, to the rounding of BLAS's products on dense ``X``.
 
     verbose : int, default=0
         Print the progress of the folds when positive.

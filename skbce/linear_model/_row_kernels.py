@@ -51,13 +51,31 @@ def linear_predictor(X, coef, fit_intercept):
     return raw
 
 
+def _sum_over_rows(values, weights=None):
+    """Column sums ``weights @ values`` (k,) of ``values`` (n, k), in float64.
+
+    Every column is summed row by row, whatever the number of columns: NumPy
+    sums a single column pairwise but several row by row, and a label's sums
+    must not depend on how many labels are solved beside it (``n_jobs``
+    splits the labels into groups, whose last label may be alone).
+    """
+    if values.shape[1] == 1:
+        column = values[:, 0].astype(np.float64)
+        if weights is not None:
+            column *= weights
+        return np.cumsum(column)[-1:] if column.size else np.zeros(1)
+    if weights is None:
+        return np.einsum("ij->j", values, dtype=np.float64)
+    return np.einsum("i,ij->j", weights, values, dtype=np.float64)
+
+
 def transpose_product(X, R, fit_intercept):
     """``[X, 1].T @ R`` for R (n, k), as a float64 array (k, p)."""
     n_features = X.shape[1]
     out = np.empty((R.shape[1], n_features + fit_intercept))
     out[:, :n_features] = _dense(X.T @ R).T
     if fit_intercept:
-        np.einsum("ij->j", R, out=out[:, n_features], dtype=np.float64)
+        out[:, n_features] = _sum_over_rows(R)
     return out
 
 
@@ -69,8 +87,8 @@ def transpose_product(X, R, fit_intercept):
 def _column_sums(block, values):
     """Weighted column sums ``w @ values`` in float64, (k,)."""
     if block["w"] is None:
-        return np.einsum("ij->j", values, dtype=np.float64) * block["scale"]
-    return np.einsum("i,ij->j", block["w"], values, dtype=np.float64)
+        return _sum_over_rows(values) * block["scale"]
+    return _sum_over_rows(values, block["w"])
 
 
 def _weighted(block, values):
@@ -108,7 +126,7 @@ def _derivatives(block, raw, order, move=None):
         direction_logits, steps = move
         steps = steps.astype(raw.dtype)
         source, raw = raw, np.empty_like(raw)
-    sums = np.zeros(n_columns)
+    losses = np.empty_like(raw)
     gradient = np.empty_like(raw)
     hessian = None
     if order == 2:
@@ -119,17 +137,17 @@ def _derivatives(block, raw, order, move=None):
             raw[rows] += source[rows]
         chunk = {**block, "w": None if weights is None else weights[rows]}
         if order == 2:
-            values, gradient[rows], h = loss.loss_gradient_hessian(Y[rows], raw[rows])
+            losses[rows], gradient[rows], h = loss.loss_gradient_hessian(
+                Y[rows], raw[rows]
+            )
             hessian[rows] = _weighted(chunk, h)
         else:
-            values, gradient[rows] = loss.loss_gradient(Y[rows], raw[rows])
-        sums += _column_sums(chunk, values)
+            losses[rows], gradient[rows] = loss.loss_gradient(Y[rows], raw[rows])
         _weighted(chunk, gradient[rows])
-    curvature = (
-        np.einsum("ij->j", hessian, dtype=np.float64)
-        if order == 2
-        else np.zeros(n_columns)
-    )
+    # Sums over all the rows at once, not chunk by chunk: the chunks depend on
+    # the number of labels, a label's sums must not (see _sum_over_rows).
+    sums = _column_sums(block, losses)
+    curvature = _sum_over_rows(hessian) if order == 2 else np.zeros(n_columns)
     gradient = transpose_product(block["X"], gradient, block["fit_intercept"])
     return (raw, hessian), (sums, gradient, curvature)
 
