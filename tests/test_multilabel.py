@@ -105,7 +105,8 @@ def test_multilabel_n_jobs_solves_groups_on_threads_with_the_same_result(
 
     threads = _record_solver_threads(monkeypatch)
     n_labels = 12
-    X, Y = _multilabel_data(rng, n=1500, d=40, n_labels=n_labels, sparse_X=sparse_X)
+    # Products of 2**24 multiply-adds or more: large enough for threads.
+    X, Y = _multilabel_data(rng, n=36_000, d=40, n_labels=n_labels, sparse_X=sparse_X)
     C = rng.uniform(0.05, 2, n_labels)
     pos_weight = rng.uniform(0.5, 3, n_labels)
     params = dict(C=C, pos_weight=pos_weight, tol=1e-8, max_iter=500)
@@ -123,6 +124,25 @@ def test_multilabel_n_jobs_solves_groups_on_threads_with_the_same_result(
         for k in range(n_labels)
     ]
     _assert_matches_reference(two, references, atol=1e-6)
+
+
+@pytest.mark.parametrize("sparse_X", [False, True])
+def test_multilabel_small_products_are_solved_on_the_calling_thread(
+    rng, monkeypatch, sparse_X
+):
+    """Check that a problem whose products are below 2**24 multiply-adds (dense)
+    or 2**22 stored elements times labels (sparse) is solved in one group on
+    the calling thread, even with n_jobs=2, and one just above on two."""
+    import threading
+
+    threads = _record_solver_threads(monkeypatch)
+    for n, expected in [(1000, 1), (36_000, 2)]:
+        X, Y = _multilabel_data(rng, n=n, d=40, n_labels=12, sparse_X=sparse_X)
+        MultiLabelLogisticClassifier(n_jobs=2).fit(X, Y)
+        idents = {ident for ident, _ in threads}
+        assert len(idents) == expected
+        assert (threading.get_ident() in idents) == (expected == 1)
+        threads.clear()
 
 
 def test_multilabel_n_jobs_gives_bitwise_the_same_fit_on_real_sparse_data(
@@ -153,11 +173,12 @@ def test_multilabel_default_n_jobs_follows_threadpool_and_joblib_limits(
     from threadpoolctl import threadpool_info, threadpool_limits
 
     threads = _record_solver_threads(monkeypatch)
-    X, Y = _multilabel_data(rng, n=300, d=10, n_labels=6)
+    # Products above 2**24 multiply-adds: a fit may start threads.
+    X, Y = _multilabel_data(rng, n=36_000, d=40, n_labels=12)
     before = [info["num_threads"] for info in threadpool_info()]
     with threadpool_limits(1):
         MultiLabelLogisticClassifier().fit(X, Y)
-    assert threads == [(threading.get_ident(), 6)]
+    assert threads == [(threading.get_ident(), 12)]
     assert [info["num_threads"] for info in threadpool_info()] == before
     threads.clear()
 
