@@ -422,7 +422,7 @@ def _nb_derivatives(y, raw, log_theta, order, truncated):
 
 
 def _nb_terms(y, raw, log_theta, theta, order, truncated):
-    """:func:`_nb_derivatives` at a representable ``theta = exp(log_theta)``."""
+    """The terms of :func:`_nb_derivatives` at ``theta = exp(log_theta)``."""
     (norm,) = _per_count(_nb_norm, y, theta)
     p0, *p1 = _per_count(_nb_digammas, y, theta, order)
     y = _values(y)
