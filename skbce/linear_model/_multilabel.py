@@ -453,6 +453,7 @@ class _BaseMultiLabelLogistic(AtomicSetParamsMixin, ClassifierMixin, BaseEstimat
         ``n_threads``: the number of threads, else the one ``n_jobs`` gives.
         """
         n_labels = Y.shape[1]
+        small = _small_products(X, n_labels)
         if is_dask_collection(X):
             objective = MultiLabelLinearLoss(
                 dask_row_pass(
@@ -485,7 +486,7 @@ class _BaseMultiLabelLogistic(AtomicSetParamsMixin, ClassifierMixin, BaseEstimat
             )
             if n_threads is None:
                 n_threads = effective_n_threads(self.n_jobs)
-            n_threads = 1 if _small_products(X, n_labels) else min(n_threads, n_labels)
+            n_threads = 1 if small else min(n_threads, n_labels)
             groups = [np.arange(g, n_labels, n_threads) for g in range(n_threads)]
 
         def solve(labels):
@@ -498,9 +499,7 @@ class _BaseMultiLabelLogistic(AtomicSetParamsMixin, ClassifierMixin, BaseEstimat
 
         n_iter = np.zeros(n_labels, dtype=np.int32)
         converged = np.zeros(n_labels, dtype=bool)
-        results = thread_map(
-            solve, groups, n_threads, small_products=_small_products(X, n_labels)
-        )
+        results = thread_map(solve, groups, n_threads, small_products=small)
         for labels, result in zip(groups, results):
             coef[labels], n_iter[labels], converged[labels] = (
                 result.coef,
