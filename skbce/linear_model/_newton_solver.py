@@ -517,7 +517,7 @@ class NewtonCGSolver(NewtonSolver):
                 np.maximum(sigma1 * radius, np.minimum(alpha * norm, sigma2 * radius)),
                 np.maximum(sigma1 * radius, np.minimum(alpha * norm, sigma3 * radius)),
             ],
-            np.maximum(radius, np.minimum(alpha * norm, sigma3 * radius)),
+            np.maximum(radius, np.minimum(np.maximum(alpha, 2.0) * norm, sigma3 * radius)),
         )
         # Near the optimum the objective changes below its rounding, the
         # gradient does not: a step within rounding that shrinks it is taken.
@@ -530,12 +530,28 @@ class NewtonCGSolver(NewtonSolver):
             )
         )
         accepted = (actual > eta0 * predicted) | within_rounding
+        if accepted.all():
+            return trial, np.ones(accepted.size, dtype=bool)
+        # A refused step is still a descent direction: backtrack along it on
+        # values alone (no product with X), and the region shrinks to the step.
+        steps = accepted.astype(float)
+        pending = np.flatnonzero(~accepted)
+        tries = np.where(finite, np.clip(alpha, 0.1, 0.5), 0.1)[pending]
+        for _ in range(_MAX_BACKTRACKS):
+            trial_steps = np.zeros_like(steps)
+            trial_steps[pending] = tries
+            with np.errstate(over="ignore", invalid="ignore"):
+                values = objective.line_values(point, line, trial_steps)[pending]
+                ok = values <= point.value[pending] + _ARMIJO * tries * slope[pending]
+            steps[pending[ok]] = tries[ok]
+            self._radius[pending[ok]] = tries[ok] * norm[pending[ok]]
+            pending, tries = pending[~ok], tries[~ok] * 0.5
+            if pending.size == 0:
+                break
         # A region shrunk to rounding of the coefficients: no step can help.
         scale = np.maximum(1.0, np.abs(point.coef).max(axis=1, initial=0.0))
-        stuck = ~accepted & (self._radius <= 1e-12 * scale)
-        if accepted.all():
-            return trial, ~stuck
-        new_point = objective.step(point, line, accepted.astype(float), self.order)
+        stuck = (steps == 0) & (self._radius <= 1e-12 * scale)
+        new_point = objective.step(point, line, steps, self.order)
         return new_point, ~stuck
 
     def fallback(self, objective, point, n_iter, iterations_left):
