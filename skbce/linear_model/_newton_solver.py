@@ -542,7 +542,9 @@ class NewtonCGSolver(NewtonSolver):
             trial_steps[pending] = tries
             with np.errstate(over="ignore", invalid="ignore"):
                 values = objective.line_values(point, line, trial_steps)[pending]
-                ok = values <= point.value[pending] + _ARMIJO * tries * slope[pending]
+                ok = (values < point.value[pending]) & (
+                    values <= point.value[pending] + _ARMIJO * tries * slope[pending]
+                )
             steps[pending[ok]] = tries[ok]
             self._radius[pending[ok]] = tries[ok] * norm[pending[ok]]
             pending, tries = pending[~ok], tries[~ok] * 0.5
