@@ -180,6 +180,30 @@ def test_line_search_accepts_only_armijo_steps(rng):
     assert_allclose(new.coef[2:], point.coef[2:])
 
 
+def test_trust_region_shortens_a_refused_step_along_its_direction(rng):
+    """Check that a step the trust-region test refuses is not thrown away: it
+    is shortened from the minimiser of the quadratic through f(0), f'(0) and
+    f(1) (exact on a quadratic) to a step satisfying Armijo's condition, and
+    the region shrinks to the shortened step, while a step the model predicted
+    well is taken whole."""
+    objective, solution = _quadratics(rng)
+    solver = NewtonCGSolver(tol=0.0, max_iter=1)
+    point = solver.setup(objective, solution + rng.normal(size=solution.shape))
+    newton = solution - point.coef
+    direction = np.vstack([newton[:2], 8 * newton[2:]])  # exact, overshooting
+    model = np.einsum("ki,ki->k", point.gradient, direction) + 0.5 * np.einsum(
+        "ki,kij,kj->k", direction, objective.A, direction
+    )
+    solver._model_decrease = np.abs(model)  # the overshoot "predicted" a decrease
+    solver._step_norm = np.linalg.norm(direction, axis=1)
+    solver._radius = solver._step_norm.copy()
+    new, succeeded = solver.line_search(objective, point, direction)
+    assert succeeded.all()
+    assert_allclose(new.coef, solution, rtol=1e-10, atol=1e-12)
+    assert_allclose(solver._radius[2:], solver._step_norm[2:] / 8, rtol=1e-10)
+    assert (solver._radius[:2] >= 2 * solver._step_norm[:2]).all()
+
+
 @pytest.mark.parametrize("solver_class", [NewtonCGSolver, LBFGSSolver])
 def test_hessian_free_solvers_reach_logistic_regression(rng, solver_class):
     """Check both multi-label solvers against LogisticRegression per label
