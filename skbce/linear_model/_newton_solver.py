@@ -148,16 +148,11 @@ class NewtonSolver:
         rose by less than rounding while its gradient shrank: near an optimum
         the objective changes below its own rounding, the gradient does not.
         """
-        slope = np.einsum("ij,ij->i", point.gradient, direction)
+        line, slope, trial, finite, gradient_shrinks = self._full_step(
+            objective, point, direction
+        )
         slack = self.rounding * np.abs(point.value)
-        line = objective.line(point, direction)
-        ones = np.ones(slope.size)
-        trial = objective.step(point, line, ones, self.order)
-        gradient_shrinks = np.abs(trial.gradient).max(axis=1, initial=0.0) < np.abs(
-            point.gradient
-        ).max(axis=1, initial=0.0)
         with np.errstate(invalid="ignore"):
-            finite = np.isfinite(trial.value) & np.isfinite(trial.gradient).all(axis=1)
             accepted = finite & (
                 (trial.value <= point.value + _ARMIJO * slope + slack)
                 | ((trial.value <= point.value + slack) & gradient_shrinks)
@@ -167,6 +162,19 @@ class NewtonSolver:
         steps = np.where(accepted, 1.0, 0.5)
         failed = self._backtrack(objective, point, line, slope, steps, ~accepted)
         return objective.step(point, line, steps, self.order), ~failed
+
+    def _full_step(self, objective, point, direction):
+        """The line along ``direction``, the slope along it, the point of the
+        full step (one pass), whether that point is finite and whether its
+        largest gradient entry is below the current one, per problem."""
+        slope = np.einsum("ij,ij->i", point.gradient, direction)
+        line = objective.line(point, direction)
+        trial = objective.step(point, line, np.ones(slope.size), self.order)
+        finite = np.isfinite(trial.value) & np.isfinite(trial.gradient).all(axis=1)
+        gradient_shrinks = np.abs(trial.gradient).max(axis=1, initial=0.0) < np.abs(
+            point.gradient
+        ).max(axis=1, initial=0.0)
+        return line, slope, trial, finite, gradient_shrinks
 
     def _backtrack(self, objective, point, line, slope, steps, pending):
         """Armijo backtracking of the problems ``pending`` (a mask), halving
@@ -499,10 +507,9 @@ class NewtonCGSolver(NewtonSolver):
     def line_search(self, objective, point, direction):
         """The trust-region test of the step, and the new radius."""
         predicted = self._model_decrease
-        line = objective.line(point, direction)
-        ones = np.ones(direction.shape[0])
-        trial = objective.step(point, line, ones, self.order)
-        slope = np.einsum("ij,ij->i", point.gradient, direction)
+        line, slope, trial, finite, gradient_shrinks = self._full_step(
+            objective, point, direction
+        )
         actual = point.value - trial.value
         norm = self._step_norm
         # After the unbounded first step the region starts at its length.
@@ -514,7 +521,6 @@ class NewtonCGSolver(NewtonSolver):
         with np.errstate(divide="ignore", invalid="ignore"):
             minimiser = np.where(curvature > 0, -0.5 * slope / curvature, np.inf)
         alpha = np.where(curvature <= 0, sigma3, np.maximum(sigma1, minimiser))
-        finite = np.isfinite(trial.value) & np.isfinite(trial.gradient).all(axis=1)
         actual = np.where(finite, actual, -np.inf)
         self._radius = np.select(
             [
@@ -529,7 +535,7 @@ class NewtonCGSolver(NewtonSolver):
             ],
             # A good step grows the region to at least twice its length
             # (LIBLINEAR's rule keeps it when the interpolation gives alpha
-            # near 1: 535 Newton iterations instead of 501 on enron).
+            # near 1: 536 Newton iterations instead of 504 on enron).
             np.maximum(
                 radius, np.minimum(np.maximum(alpha, 2) * norm, sigma3 * radius)
             ),
@@ -539,10 +545,7 @@ class NewtonCGSolver(NewtonSolver):
         within_rounding = (
             finite
             & (np.abs(actual) <= self.rounding * np.abs(point.value))
-            & (
-                np.abs(trial.gradient).max(axis=1, initial=0.0)
-                < np.abs(point.gradient).max(axis=1, initial=0.0)
-            )
+            & gradient_shrinks
         )
         accepted = (actual > eta0 * predicted) | within_rounding
         if accepted.all():
