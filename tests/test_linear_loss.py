@@ -162,6 +162,34 @@ def test_multilabel_loss_line_and_step_equal_fresh_points(rng, backend):
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_multilabel_loss_partial_step_merged_equals_the_full_step(rng, backend):
+    """Check that the step of some labels only, merged into the full step's
+    point, is the point of the step of all labels (what a backtracking line
+    search needs: only the shortened labels are computed anew)."""
+    X, Y, sw, pw, l2, coef = _problem(rng, sparse_X=True)
+    objective = _multilabel(backend, X, Y, sw, pw, l2, True)
+    point = objective.point(coef, 2)
+    line = objective.line(point, rng.standard_normal(coef.shape))
+    steps = np.array([1.0, 0.25, 1.0, 0.0])
+    redo = steps != 1.0
+    full_step = objective.step(point, line, np.ones(4), 2)
+    part = objective.step(point, line, steps, 2, problems=redo)
+    assert_array_equal(part.coef, objective.step(point, line, steps, 2).coef[redo])
+    merged = objective.merge(full_step, part, redo)
+    expected = objective.step(point, line, steps, 2)
+    assert_allclose(merged.value, expected.value, rtol=1e-14)
+    assert_allclose(merged.gradient, expected.gradient, rtol=1e-12, atol=1e-15)
+    V = rng.standard_normal(coef.shape)
+    assert_allclose(
+        objective.hessian_product(merged, V, np.arange(4)),
+        objective.hessian_product(expected, V, np.arange(4)),
+        rtol=1e-12,
+    )
+    # The full step's own point is left as it was.
+    assert_allclose(full_step.value, objective.step(point, line, np.ones(4), 2).value)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_multilabel_loss_restrict_keeps_the_labels_problems(rng, backend):
     """Check that the restricted objective and point are those of the kept labels."""
     X, Y, sw, pw, l2, coef = _problem(rng)
@@ -317,6 +345,28 @@ def test_linear_model_loss_backends_agree_on_many_chunks(rng):
 # ---------------------------------------------------------------------------
 # PerLabelScaleLoss and OnlineBatchLoss
 # ---------------------------------------------------------------------------
+
+
+def test_dense_objectives_partial_step_merged_equals_the_full_step(rng):
+    """Check the partial step and merge of an objective with dense Hessians."""
+    n, k = 50, 3
+    logits = rng.standard_normal((n, k))
+    Y = (rng.random((n, k)) < 0.5).astype(float)
+    objective = PerLabelScaleLoss(logits, Y, np.full(n, 1 / n))
+    point = objective.point(np.ones((k, 1)), 2)
+    direction = rng.standard_normal((k, 1))
+    steps = np.array([1.0, 0.5, 0.125])
+    redo = steps != 1.0
+    merged = objective.merge(
+        objective.step(point, direction, np.ones(k), 2),
+        objective.step(point, direction, steps, 2, problems=redo),
+        redo,
+    )
+    expected = objective.step(point, direction, steps, 2)
+    assert_allclose(merged.coef, expected.coef)
+    assert_allclose(merged.value, expected.value, rtol=1e-14)
+    assert_allclose(merged.gradient, expected.gradient, rtol=1e-14)
+    assert_allclose(merged.hessian, expected.hessian, rtol=1e-14)
 
 
 def test_per_label_scale_loss_is_the_bce_of_scaled_logits(rng):

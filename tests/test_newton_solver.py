@@ -40,8 +40,16 @@ class Quadratics:
     def line_values(self, point, line, steps):
         return self.value(point.coef + steps[:, None] * line)
 
-    def step(self, point, line, steps, order):
+    def step(self, point, line, steps, order, problems=None):
+        if problems is not None:
+            restricted = self.restrict(None, problems)[0]
+            return restricted.step(
+                point.take(problems), line[problems], steps[problems], order
+            )
         return self.point(point.coef + steps[:, None] * line, order)
+
+    def merge(self, point, part, problems):
+        return point.put(problems, part)
 
     def hessian_product(self, point, V, problems):
         return np.einsum("kij,kj->ki", self.A[problems], V)

@@ -153,8 +153,18 @@ class MultiLabelLinearLoss:
         coef = point.coef + steps[:, None] * direction
         return loss + _l2_penalty(self.l2_reg_strength, self._weights(coef))
 
-    def step(self, point, line, steps, order):
+    def step(self, point, line, steps, order, problems=None):
         direction, direction_logits = line
+        if problems is not None:
+            labels = np.flatnonzero(problems)
+            objective, point = self.restrict(point, problems)
+            line = (
+                direction[labels],
+                self.rows.map_state(
+                    kernels.take_columns, direction_logits, labels=labels
+                ),
+            )
+            return objective.step(point, line, steps[labels], order)
         state, (loss, gradient, curvature) = self.rows.map(
             kernels.step_kernel,
             point.state[0],
@@ -165,6 +175,15 @@ class MultiLabelLinearLoss:
         coef = point.coef + steps[:, None] * direction
         value, gradient = self._penalised(coef, loss, gradient)
         return Point(coef, value, gradient, state=(state, curvature))
+
+    def merge(self, point, part, problems):
+        labels = np.flatnonzero(problems)
+        row_state = self.rows.map_state(
+            kernels.put_state, point.state[0], part.state[0], labels=labels
+        )
+        curvature = point.state[1].copy()
+        curvature[labels] = part.state[1]
+        return point.put(labels, part, (row_state, curvature))
 
     def hessian_product(self, point, V, problems):
         """Hessian-vector products ``H_k V_k`` of the ``problems`` (indices)."""
@@ -228,8 +247,14 @@ class _DenseObjective:
     def line(self, point, direction):
         return direction
 
-    def step(self, point, line, steps, order):
-        return self.point(point.coef + steps[:, None] * line, order)
+    def step(self, point, line, steps, order, problems=None):
+        coef = point.coef + steps[:, None] * line
+        if problems is None:
+            return self.point(coef, order)
+        return self._restricted(problems).point(coef[problems], order)
+
+    def merge(self, point, part, problems):
+        return point.put(problems, part)
 
     def restrict(self, point, keep):
         objective = self._restricted(keep)

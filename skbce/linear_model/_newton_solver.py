@@ -15,7 +15,10 @@ converged. It sees its problems only through an *objective* (see
 - ``line(point, direction)``: what a line search along ``direction`` reuses
   (e.g. the logits of the direction);
 - ``line_values(point, line, steps)``: the values at ``coef + steps * direction``;
-- ``step(point, line, steps, order)``: the :class:`Point` there;
+- ``step(point, line, steps, order, problems=None)``: the :class:`Point` there
+  (of the ``problems`` only, a boolean mask, when given);
+- ``merge(point, part, problems)``: ``point`` with the problems ``problems``
+  taken from ``part``, a point of those problems only;
 - ``hessian_product(point, V)`` (Hessian-free objectives);
 - ``restrict(point, keep)``: the objective and the point of the problems
   ``keep`` (a boolean mask) only.
@@ -40,7 +43,9 @@ inner solve is what tells the methods apart:
 The line search is shared: the full step first (its point, gradient included,
 comes from one pass over the data), then Armijo backtracking by halving on
 values only (which an objective computes from element-wise work when it keeps
-the logits of the direction), and a new point at the accepted steps.
+the logits of the direction), and a new point at the accepted steps, computed
+only for the problems whose step was shortened: the others keep the full step's
+point (computing it again took 16% to 25% of an L-BFGS fit on the real sets).
 """
 
 from dataclasses import dataclass
@@ -83,6 +88,19 @@ class Point:
             None if self.hessian is None else self.hessian[keep],
             state,
         )
+
+    def put(self, problems, part, state=None):
+        """This point with the problems ``problems`` (a mask or indices) taken
+        from ``part``, a point of those problems only, and ``state`` (the
+        objective merges its own)."""
+        merged = [self.coef, self.value, self.gradient, self.hessian]
+        for i, (mine, theirs) in enumerate(
+            zip(merged, [part.coef, part.value, part.gradient, part.hessian])
+        ):
+            if mine is not None:
+                merged[i] = mine.copy()
+                merged[i][problems] = theirs
+        return Point(*merged, state)
 
 
 @dataclass
@@ -161,7 +179,7 @@ class NewtonSolver:
             return trial, accepted
         steps = np.where(accepted, 1.0, 0.5)
         failed = self._backtrack(objective, point, line, slope, steps, ~accepted)
-        return objective.step(point, line, steps, self.order), ~failed
+        return self._point_at(objective, point, line, steps, trial), ~failed
 
     def _full_step(self, objective, point, direction):
         """The line along ``direction``, the slope along it, the point of the
@@ -175,6 +193,17 @@ class NewtonSolver:
             point.gradient
         ).max(axis=1, initial=0.0)
         return line, slope, trial, finite, gradient_shrinks
+
+    def _point_at(self, objective, point, line, steps, trial):
+        """The point at ``steps`` along the line: the full step's ``trial``
+        for the problems that took it, computed anew for the others only."""
+        redo = steps != 1.0
+        if not redo.any():
+            return trial
+        if redo.all():
+            return objective.step(point, line, steps, self.order)
+        part = objective.step(point, line, steps, self.order, problems=redo)
+        return objective.merge(trial, part, redo)
 
     def _backtrack(self, objective, point, line, slope, steps, pending):
         """Armijo backtracking of the problems ``pending`` (a mask), halving
@@ -563,7 +592,7 @@ class NewtonCGSolver(NewtonSolver):
         # A region shrunk to rounding of the coefficients: no step can help.
         scale = np.maximum(1.0, np.abs(point.coef).max(axis=1, initial=0.0))
         stuck = refused & (self._radius <= 1e-12 * scale)
-        return objective.step(point, line, steps, self.order), ~stuck
+        return self._point_at(objective, point, line, steps, trial), ~stuck
 
     def fallback(self, objective, point, n_iter, iterations_left):
         """A region shrunk to nothing: the optimum is found to rounding if the

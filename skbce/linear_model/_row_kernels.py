@@ -189,11 +189,28 @@ def take_labels(block, labels, loss):
     return {**block, "Y": np.take(block["Y"], labels, axis=1), "loss": loss}
 
 
+def take_columns(array, labels):
+    """The columns ``labels`` of per-row state (n, k)."""
+    return np.take(array, labels, axis=1)
+
+
 def take_state(state, labels):
     """Per-row state restricted to the labels ``labels``."""
     return tuple(
-        None if array is None else np.take(array, labels, axis=1) for array in state
+        None if array is None else take_columns(array, labels) for array in state
     )
+
+
+def put_state(state, part, labels):
+    """Per-row ``state`` with the columns ``labels`` replaced by ``part``'s (new
+    arrays)."""
+    merged = []
+    for array, columns in zip(state, part):
+        if array is not None:
+            array = array.copy()
+            array[:, labels] = columns
+        merged.append(array)
+    return tuple(merged)
 
 
 def column_squared_norms_kernel(block):

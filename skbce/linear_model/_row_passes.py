@@ -10,9 +10,9 @@ offers these operations, all an objective needs:
   reductions)``: the new per-row state (kept where the rows are) and the summed
   reductions;
 - ``apply(kernel, *states, **params)``: new per-row state only;
-- ``derive(kernel, **params)`` / ``map_state(kernel, state, **params)``: a new
-  row pass of the blocks ``kernel(block, **params)`` (e.g. the columns of some
-  labels), or new per-row state from old state alone.
+- ``derive(kernel, **params)`` / ``map_state(kernel, *states, **params)``: a
+  new row pass of the blocks ``kernel(block, **params)`` (e.g. the columns of
+  some labels), or new per-row state from old states alone.
 
 :class:`InMemoryRowPass` holds one block of NumPy/SciPy arrays and calls the
 kernels directly; :class:`DaskRowPass` holds one block per row chunk of dask
@@ -58,8 +58,8 @@ class InMemoryRowPass:
     def derive(self, kernel, **params):
         return type(self)(kernel(self.block, **params))
 
-    def map_state(self, kernel, state, **params):
-        return kernel(state, **params)
+    def map_state(self, kernel, *states, **params):
+        return kernel(*states, **params)
 
     def apply(self, kernel, *states, **params):
         return kernel(self.block, *states, **params)
@@ -123,11 +123,13 @@ class DaskRowPass:
 
         return type(self)(list(dask.persist(*self._tasks(kernel, (), params))))
 
-    def map_state(self, kernel, state, **params):
+    def map_state(self, kernel, *states, **params):
         import dask
 
         call = functools.partial(kernel, **params)
-        return list(dask.persist(*(dask.delayed(call, pure=True)(s) for s in state)))
+        return list(
+            dask.persist(*(dask.delayed(call, pure=True)(*s) for s in zip(*states)))
+        )
 
     def apply(self, kernel, *states, **params):
         import dask
