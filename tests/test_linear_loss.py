@@ -163,9 +163,10 @@ def test_multilabel_loss_line_and_step_equal_fresh_points(rng, backend):
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_multilabel_loss_partial_step_merged_equals_the_full_step(rng, backend):
-    """Check that the step of some labels only, merged into the full step's
-    point, is the point of the step of all labels (what a backtracking line
-    search needs: only the shortened labels are computed anew)."""
+    """Check that the step and line values of some labels only (the objective
+    and line restricted to them), merged into the full step's point, are those
+    of all labels (what a backtracking line search needs: only the shortened
+    labels are computed anew)."""
     X, Y, sw, pw, l2, coef = _problem(rng, sparse_X=True)
     objective = _multilabel(backend, X, Y, sw, pw, l2, True)
     point = objective.point(coef, 2)
@@ -173,8 +174,14 @@ def test_multilabel_loss_partial_step_merged_equals_the_full_step(rng, backend):
     steps = np.array([1.0, 0.25, 1.0, 0.0])
     redo = steps != 1.0
     full_step = objective.step(point, line, np.ones(4), 2)
-    part = objective.step(point, line, steps, 2, problems=redo)
+    restricted, restricted_point = objective.restrict(point, redo)
+    restricted_line = objective.restrict_line(line, redo)
+    part = restricted.step(restricted_point, restricted_line, steps[redo], 2)
     assert_array_equal(part.coef, objective.step(point, line, steps, 2).coef[redo])
+    assert_array_equal(
+        restricted.line_values(restricted_point, restricted_line, steps[redo]),
+        objective.line_values(point, line, steps)[redo],
+    )
     merged = objective.merge(full_step, part, redo)
     expected = objective.step(point, line, steps, 2)
     assert_allclose(merged.value, expected.value, rtol=1e-14)
@@ -357,10 +364,12 @@ def test_dense_objectives_partial_step_merged_equals_the_full_step(rng):
     direction = rng.standard_normal((k, 1))
     steps = np.array([1.0, 0.5, 0.125])
     redo = steps != 1.0
+    restricted, restricted_point = objective.restrict(point, redo)
+    part = restricted.step(
+        restricted_point, objective.restrict_line(direction, redo), steps[redo], 2
+    )
     merged = objective.merge(
-        objective.step(point, direction, np.ones(k), 2),
-        objective.step(point, direction, steps, 2, problems=redo),
-        redo,
+        objective.step(point, direction, np.ones(k), 2), part, redo
     )
     expected = objective.step(point, direction, steps, 2)
     assert_allclose(merged.coef, expected.coef)

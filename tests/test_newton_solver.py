@@ -40,13 +40,11 @@ class Quadratics:
     def line_values(self, point, line, steps):
         return self.value(point.coef + steps[:, None] * line)
 
-    def step(self, point, line, steps, order, problems=None):
-        if problems is not None:
-            restricted = self.restrict(None, problems)[0]
-            return restricted.step(
-                point.take(problems), line[problems], steps[problems], order
-            )
+    def step(self, point, line, steps, order):
         return self.point(point.coef + steps[:, None] * line, order)
+
+    def restrict_line(self, line, keep):
+        return line[keep]
 
     def merge(self, point, part, problems):
         return point.put(problems, part)

@@ -153,18 +153,8 @@ class MultiLabelLinearLoss:
         coef = point.coef + steps[:, None] * direction
         return loss + _l2_penalty(self.l2_reg_strength, self._weights(coef))
 
-    def step(self, point, line, steps, order, problems=None):
+    def step(self, point, line, steps, order):
         direction, direction_logits = line
-        if problems is not None:
-            labels = np.flatnonzero(problems)
-            objective, point = self.restrict(point, problems)
-            line = (
-                direction[labels],
-                self.rows.map_state(
-                    kernels.take_columns, direction_logits, labels=labels
-                ),
-            )
-            return objective.step(point, line, steps[labels], order)
         state, (loss, gradient, curvature) = self.rows.map(
             kernels.step_kernel,
             point.state[0],
@@ -175,6 +165,13 @@ class MultiLabelLinearLoss:
         coef = point.coef + steps[:, None] * direction
         value, gradient = self._penalised(coef, loss, gradient)
         return Point(coef, value, gradient, state=(state, curvature))
+
+    def restrict_line(self, line, keep):
+        labels = np.flatnonzero(keep)
+        direction, direction_logits = line
+        return direction[labels], self.rows.map_state(
+            kernels.take_columns, direction_logits, labels=labels
+        )
 
     def merge(self, point, part, problems):
         labels = np.flatnonzero(problems)
@@ -247,11 +244,11 @@ class _DenseObjective:
     def line(self, point, direction):
         return direction
 
-    def step(self, point, line, steps, order, problems=None):
-        coef = point.coef + steps[:, None] * line
-        if problems is None:
-            return self.point(coef, order)
-        return self._restricted(problems).point(coef[problems], order)
+    def step(self, point, line, steps, order):
+        return self.point(point.coef + steps[:, None] * line, order)
+
+    def restrict_line(self, line, keep):
+        return line[keep]
 
     def merge(self, point, part, problems):
         return point.put(problems, part)

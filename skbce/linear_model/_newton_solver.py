@@ -15,13 +15,12 @@ converged. It sees its problems only through an *objective* (see
 - ``line(point, direction)``: what a line search along ``direction`` reuses
   (e.g. the logits of the direction);
 - ``line_values(point, line, steps)``: the values at ``coef + steps * direction``;
-- ``step(point, line, steps, order, problems=None)``: the :class:`Point` there
-  (of the ``problems`` only, a boolean mask, when given);
-- ``merge(point, part, problems)``: ``point`` with the problems ``problems``
-  taken from ``part``, a point of those problems only;
+- ``step(point, line, steps, order)``: the :class:`Point` there;
 - ``hessian_product(point, V)`` (Hessian-free objectives);
 - ``restrict(point, keep)``: the objective and the point of the problems
-  ``keep`` (a boolean mask) only.
+  ``keep`` (a boolean mask) only; ``restrict_line(line, keep)``: their line;
+- ``merge(point, part, problems)``: ``point`` with the problems ``problems``
+  (a boolean mask) taken from ``part``, a point of those problems only.
 
 :class:`NewtonSolver` is scikit-learn's ``NewtonSolver`` generalised to batches
 of problems: :meth:`~NewtonSolver.solve` runs :meth:`~NewtonSolver.setup`, then
@@ -202,7 +201,10 @@ class NewtonSolver:
             return trial
         if redo.all():
             return objective.step(point, line, steps, self.order)
-        part = objective.step(point, line, steps, self.order, problems=redo)
+        part_objective, part_point = objective.restrict(point, redo)
+        part = part_objective.step(
+            part_point, objective.restrict_line(line, redo), steps[redo], self.order
+        )
         return objective.merge(trial, part, redo)
 
     def _backtrack(self, objective, point, line, slope, steps, pending):
@@ -210,21 +212,33 @@ class NewtonSolver:
         their ``steps`` (updated in place) on values only: a step ``t`` is taken
         when the value decreased by ``armijo * t * slope``, within the rounding
         of the objective. Returns the mask of the failed searches, whose steps
-        are set to 0 (they keep their point)."""
+        are set to 0 (they keep their point).
+
+        The values are those of the problems ``pending`` only (an objective
+        restricted to them once): the others took their step.
+        """
         slack = self.rounding * np.abs(point.value)
-        pending = np.flatnonzero(pending)
+        searching = pending
+        if not searching.all():
+            objective, point, line = (
+                *objective.restrict(point, searching),
+                objective.restrict_line(line, searching),
+            )
+        searching = np.flatnonzero(searching)  # of all problems; 0.. of the restricted
+        pending = np.arange(searching.size)
         for _ in range(_MAX_BACKTRACKS):
             with np.errstate(over="ignore", invalid="ignore"):
-                values = objective.line_values(point, line, steps)[pending]
+                values = objective.line_values(point, line, steps[searching])[pending]
                 ok = values <= (
                     point.value[pending]
-                    + _ARMIJO * steps[pending] * slope[pending]
-                    + slack[pending]
+                    + _ARMIJO * steps[searching[pending]] * slope[searching[pending]]
+                    + slack[searching[pending]]
                 )
             pending = pending[~ok]
             if pending.size == 0:
                 break
-            steps[pending] *= 0.5
+            steps[searching[pending]] *= 0.5
+        pending = searching[pending]
         steps[pending] = 0.0
         failed = np.zeros(steps.size, dtype=bool)
         failed[pending] = True
