@@ -92,14 +92,21 @@ class Point:
         """This point with the problems ``problems`` (a mask or indices) taken
         from ``part``, a point of those problems only, and ``state`` (the
         objective merges its own)."""
-        merged = [self.coef, self.value, self.gradient, self.hessian]
-        for i, (mine, theirs) in enumerate(
-            zip(merged, [part.coef, part.value, part.gradient, part.hessian])
-        ):
-            if mine is not None:
-                merged[i] = mine.copy()
-                merged[i][problems] = theirs
-        return Point(*merged, state)
+
+        def merged(mine, theirs):
+            if mine is None:
+                return None
+            mine = mine.copy()
+            mine[problems] = theirs
+            return mine
+
+        return Point(
+            merged(self.coef, part.coef),
+            merged(self.value, part.value),
+            merged(self.gradient, part.gradient),
+            merged(self.hessian, part.hessian),
+            state,
+        )
 
 
 @dataclass
@@ -217,31 +224,32 @@ class NewtonSolver:
         The values are those of the problems ``pending`` only (an objective
         restricted to them once): the others took their step.
         """
-        slack = self.rounding * np.abs(point.value)
-        searching = pending
-        if not searching.all():
+        searching = np.flatnonzero(pending)
+        slope = slope[searching]
+        slack = self.rounding * np.abs(point.value[searching])
+        if searching.size < steps.size:
             objective, point, line = (
-                *objective.restrict(point, searching),
-                objective.restrict_line(line, searching),
+                *objective.restrict(point, pending),
+                objective.restrict_line(line, pending),
             )
-        searching = np.flatnonzero(searching)  # of all problems; 0.. of the restricted
-        pending = np.arange(searching.size)
+        own_steps = steps[searching]
+        left = np.arange(searching.size)  # the searches not yet successful
         for _ in range(_MAX_BACKTRACKS):
             with np.errstate(over="ignore", invalid="ignore"):
-                values = objective.line_values(point, line, steps[searching])[pending]
+                values = objective.line_values(point, line, own_steps)[left]
                 ok = values <= (
-                    point.value[pending]
-                    + _ARMIJO * steps[searching[pending]] * slope[searching[pending]]
-                    + slack[searching[pending]]
+                    point.value[left]
+                    + _ARMIJO * own_steps[left] * slope[left]
+                    + slack[left]
                 )
-            pending = pending[~ok]
-            if pending.size == 0:
+            left = left[~ok]
+            if left.size == 0:
                 break
-            steps[searching[pending]] *= 0.5
-        pending = searching[pending]
-        steps[pending] = 0.0
+            own_steps[left] *= 0.5
+        own_steps[left] = 0.0
+        steps[searching] = own_steps
         failed = np.zeros(steps.size, dtype=bool)
-        failed[pending] = True
+        failed[searching[left]] = True
         return failed
 
     def update(self, objective, previous, point, direction):
