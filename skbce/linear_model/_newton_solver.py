@@ -184,8 +184,10 @@ class NewtonSolver:
         if accepted.all():
             return trial, accepted
         steps = np.where(accepted, 1.0, 0.5)
-        failed = self._backtrack(objective, point, line, slope, steps, ~accepted)
-        return self._point_at(objective, point, line, steps, trial), ~failed
+        new_point, failed = self._backtrack(
+            objective, point, line, slope, steps, ~accepted, trial
+        )
+        return new_point, ~failed
 
     def _full_step(self, objective, point, direction):
         """The line along ``direction``, the slope along it, the point of the
@@ -200,37 +202,25 @@ class NewtonSolver:
         ).max(axis=1, initial=0.0)
         return line, slope, trial, finite, gradient_shrinks
 
-    def _point_at(self, objective, point, line, steps, trial):
-        """The point at ``steps`` along the line: the full step's ``trial``
-        for the problems that took it, computed anew for the others only."""
-        redo = steps != 1.0
-        if not redo.any():
-            return trial
-        if redo.all():
-            return objective.step(point, line, steps, self.order)
-        part_objective, part_point = objective.restrict(point, redo)
-        part = part_objective.step(
-            part_point, objective.restrict_line(line, redo), steps[redo], self.order
-        )
-        return objective.merge(trial, part, redo)
-
-    def _backtrack(self, objective, point, line, slope, steps, pending):
+    def _backtrack(self, objective, point, line, slope, steps, pending, trial):
         """Armijo backtracking of the problems ``pending`` (a mask), halving
         their ``steps`` (updated in place) on values only: a step ``t`` is taken
         when the value decreased by ``armijo * t * slope``, within the rounding
-        of the objective. Returns the mask of the failed searches, whose steps
-        are set to 0 (they keep their point).
+        of the objective. Returns the new point and the mask of the failed
+        searches, whose steps are set to 0 (they keep their point).
 
-        The values are those of the problems ``pending`` only (an objective
-        restricted to them once): the others took their step.
+        Only the problems ``pending`` are computed (on the objective restricted
+        to them once: values, then their new point); the others took the full
+        step, whose point ``trial`` they keep.
         """
         searching = np.flatnonzero(pending)
         slope = slope[searching]
         slack = self.rounding * np.abs(point.value[searching])
+        whole = objective
         if searching.size < steps.size:
             objective, point, line = (
-                *objective.restrict(point, pending),
-                objective.restrict_line(line, pending),
+                *whole.restrict(point, pending),
+                whole.restrict_line(line, pending),
             )
         own_steps = steps[searching]
         left = np.arange(searching.size)  # the searches not yet successful
@@ -250,7 +240,10 @@ class NewtonSolver:
         steps[searching] = own_steps
         failed = np.zeros(steps.size, dtype=bool)
         failed[searching[left]] = True
-        return failed
+        new_point = objective.step(point, line, own_steps, self.order)
+        if objective is not whole:
+            new_point = whole.merge(trial, new_point, pending)
+        return new_point, failed
 
     def update(self, objective, previous, point, direction):
         """After an iteration (e.g. the quasi-Newton memory); per-problem state."""
@@ -608,13 +601,15 @@ class NewtonCGSolver(NewtonSolver):
         refused = ~accepted
         first = np.where(finite, np.clip(minimiser, 0.1, 0.5), 0.1)
         steps = np.where(accepted, 1.0, first)
-        failed = self._backtrack(objective, point, line, slope, steps, refused)
+        new_point, failed = self._backtrack(
+            objective, point, line, slope, steps, refused, trial
+        )
         shortened = refused & ~failed
         self._radius[shortened] = steps[shortened] * norm[shortened]
         # A region shrunk to rounding of the coefficients: no step can help.
         scale = np.maximum(1.0, np.abs(point.coef).max(axis=1, initial=0.0))
         stuck = refused & (self._radius <= 1e-12 * scale)
-        return self._point_at(objective, point, line, steps, trial), ~stuck
+        return new_point, ~stuck
 
     def fallback(self, objective, point, n_iter, iterations_left):
         """A region shrunk to nothing: the optimum is found to rounding if the
