@@ -1,5 +1,7 @@
 """Tests of the Newton driver and its inner solves against exact answers."""
 
+import warnings
+
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
@@ -137,6 +139,48 @@ def test_cg_inner_solve_stops_on_the_trust_region_boundary(rng):
     assert_allclose(solver._model_decrease, -model, rtol=1e-8)
 
 
+def test_cg_solver_stops_on_the_gradient_and_the_newton_decrement(rng):
+    """Check scikit-learn's stopping rule for Newton solvers, max |g| <= tol and
+    g'H^{-1}g / 2 <= tol: a problem on a flat valley whose gradient is already
+    below tol but whose value is far above its minimum takes steps until its
+    decrement is small, while one whose decrement is small stops at once."""
+    tol = 1e-4
+    Q = np.linalg.qr(rng.normal(size=(3, 5, 5)))[0]
+    eigenvalues = np.geomspace(1e-6, 1.0, 5)
+    A = np.einsum("kij,j,klj->kil", Q, eigenvalues, Q)
+    b = rng.normal(size=(3, 5))
+    objective = Quadratics(A, b)
+    solution = np.linalg.solve(A, b[..., None])[..., 0]
+    flat = Q[:, :, 0]  # each problem's direction of curvature 1e-6
+    start = solution + np.array([[50.0], [1e-3], [0.0]]) * flat
+    start[2] += 10 * rng.normal(size=5)  # far away: a normal solve
+    gradient = objective.point(start, 2).gradient
+    decrement = 0.5 * np.einsum("ki,kij,kj->k", gradient, np.linalg.inv(A), gradient)
+    assert (np.abs(gradient[:2]).max(axis=1) <= tol).all()  # the gradient says stop
+    assert decrement[0] > 10 * tol and decrement[1] < tol  # the decrement does not
+
+    result = NewtonCGSolver(tol=tol, max_iter=50).solve(objective, start)
+    assert result.converged.all()
+    assert result.n_iter[0] >= 1 and result.n_iter[1] == 0
+    gap = objective.value(result.coef) - objective.value(solution)
+    assert (gap <= tol).all()
+    assert gap[0] < decrement[0] / 10
+
+
+def test_cg_solver_started_at_a_zero_gradient_stops_at_once(rng):
+    """Check that a problem whose gradient is exactly zero (a start at its
+    optimum, e.g. an intercept-only label of a zero feature) gets the zero step
+    from CG's decrement test, without a NaN or a warning, and keeps its point."""
+    objective = Quadratics(np.stack([np.diag([1.0, 0.0]), np.eye(2)]), np.zeros((2, 2)))
+    start = np.array([[0.0, 0.0], [1.0, -1.0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = NewtonCGSolver(tol=1e-8, max_iter=10).solve(objective, start)
+    assert result.converged.all()
+    assert result.n_iter[0] == 0 and result.n_iter[1] >= 1
+    assert_allclose(result.coef, 0.0, atol=1e-12)
+
+
 def test_lbfgs_two_loop_recursion_equals_the_bfgs_inverse_update(rng):
     """Check the direction against the explicit BFGS update of the scaled
     identity with the stored pairs, oldest first."""
@@ -202,6 +246,7 @@ def test_trust_region_shortens_a_refused_step_along_its_direction(rng):
     )
     solver._model_decrease = np.abs(model)  # the overshoot "predicted" a decrease
     solver._step_norm = np.linalg.norm(direction, axis=1)
+    solver._newton_step = np.ones(len(direction), dtype=bool)
     solver._radius = solver._step_norm.copy()
     new, succeeded = solver.line_search(objective, point, direction)
     assert succeeded.all()

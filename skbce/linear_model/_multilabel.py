@@ -721,7 +721,12 @@ class MultiLabelLogisticClassifier(_BaseMultiLabelLogistic):
     tol : float, default=1e-4
         A label has converged when every entry of the gradient of its objective,
         divided by the sum of the sample weights, is at most ``tol`` in absolute
-        value (scikit-learn's criterion for LogisticRegression).
+        value (scikit-learn's criterion for LogisticRegression) and, for
+        ``solver="newton-cg"``, the decrease its Newton step still predicts
+        (half the Newton decrement ``g'H^{-1}g``, of the same scaled objective)
+        is at most ``tol`` too (scikit-learn's criterion for its Newton
+        solvers): a nearly separable label can have a tiny gradient far above
+        its minimum.
 
     max_iter : int, default=100
         Maximum number of Newton (or L-BFGS) iterations per label.
