@@ -165,6 +165,9 @@ def test_cg_solver_stops_on_the_gradient_and_the_newton_decrement(rng):
     gap = objective.value(result.coef) - objective.value(solution)
     assert (gap <= tol).all()
     assert gap[0] < decrement[0] / 10
+    # Without the decrement test the gradient alone stops the flat problem.
+    alone = NewtonCGSolver(tol=tol, max_iter=50, check_decrement=False)
+    assert alone.solve(objective, start).n_iter[0] == 0
 
 
 def test_cg_solver_started_at_a_zero_gradient_stops_at_once(rng):

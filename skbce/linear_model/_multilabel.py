@@ -373,9 +373,11 @@ class _BaseMultiLabelLogistic(AtomicSetParamsMixin, ClassifierMixin, BaseEstimat
             start,
         )
 
-    def _solve_prepared(self, X, labels, C, coef, n_threads=None):
+    def _solve_prepared(self, X, labels, C, coef, n_threads=None, decrement=True):
         """Solve the labels (all but the degenerate ones) at per-label ``C``
-        from ``coef``; return the coefficients, iterations and convergence."""
+        from ``coef``; return the coefficients, iterations and convergence.
+        ``decrement``: whether Newton-CG also stops on the Newton decrement
+        (see :meth:`_solver`)."""
         coef = coef.copy()
         n_labels = coef.shape[0]
         solve = np.flatnonzero(~labels.degenerate)
@@ -393,6 +395,7 @@ class _BaseMultiLabelLogistic(AtomicSetParamsMixin, ClassifierMixin, BaseEstimat
                 1 / (C[solve] * labels.total_weight),
                 coef[solve],
                 n_threads,
+                decrement,
             )
         return coef, n_iter, converged
 
@@ -442,7 +445,9 @@ class _BaseMultiLabelLogistic(AtomicSetParamsMixin, ClassifierMixin, BaseEstimat
         self.n_samples_seen_ = float(labels.total_weight)
         return labels
 
-    def _solve_labels(self, X, Y, sample_weight, pos_weight, l2, coef, n_threads=None):
+    def _solve_labels(
+        self, X, Y, sample_weight, pos_weight, l2, coef, n_threads=None, decrement=True
+    ):
         """Solve the labels (columns of Y) from ``coef``; return coef, iterations
         and convergence per label.
 
@@ -495,7 +500,7 @@ class _BaseMultiLabelLogistic(AtomicSetParamsMixin, ClassifierMixin, BaseEstimat
                 keep = np.zeros(n_labels, dtype=bool)
                 keep[labels] = True
                 group = objective.restrict(None, keep)[0]
-            return self._solver(X.dtype).solve(group, coef[labels])
+            return self._solver(X.dtype, decrement).solve(group, coef[labels])
 
         n_iter = np.zeros(n_labels, dtype=np.int32)
         converged = np.zeros(n_labels, dtype=bool)
@@ -508,8 +513,9 @@ class _BaseMultiLabelLogistic(AtomicSetParamsMixin, ClassifierMixin, BaseEstimat
             )
         return coef, n_iter, converged
 
-    def _solver(self, dtype):
-        """The solver of ``solver`` ("auto": the trust-region Newton-CG)."""
+    def _solver(self, dtype, decrement=True):
+        """The solver of ``solver`` ("auto": the trust-region Newton-CG);
+        ``decrement``: whether Newton-CG also stops on the Newton decrement."""
         kwargs = {
             "tol": self.tol,
             "max_iter": self.max_iter,
@@ -519,7 +525,7 @@ class _BaseMultiLabelLogistic(AtomicSetParamsMixin, ClassifierMixin, BaseEstimat
         }
         if self.solver == "lbfgs":
             return LBFGSSolver(**kwargs)
-        return NewtonCGSolver(**kwargs)
+        return NewtonCGSolver(check_decrement=decrement, **kwargs)
 
     def _set_coef(self, coef, n_features, dtype):
         self.coef_ = np.ascontiguousarray(coef[:, :n_features], dtype=dtype)

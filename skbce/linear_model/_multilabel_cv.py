@@ -105,7 +105,9 @@ class MultiLabelLogisticClassifierCV(_BaseMultiLabelLogistic):
 
     tol : float, default=1e-4
         Convergence tolerance of every solve (path and refit), as in
-        :class:`MultiLabelLogisticClassifier`.
+        :class:`MultiLabelLogisticClassifier`; the fits along the path stop on
+        the gradient alone (``LogisticRegressionCV``'s rule), the refit also on
+        the Newton decrement.
 
     max_iter : int, default=100
         Maximum number of iterations per label of every solve.
@@ -453,8 +455,12 @@ class MultiLabelLogisticClassifierCV(_BaseMultiLabelLogistic):
         coef = labels.start
         best_coef = coef.copy()
         for i, C in enumerate(Cs):
+            # The path stops on the gradient alone (LogisticRegressionCV's
+            # rule): the decrement's further iterations at the large Cs of
+            # nearly separable labels made the path 30% to 40% slower on
+            # enron and OHSUMED-F and changed no choice of C.
             coef, path.n_iter[i], path.converged[i] = self._solve_prepared(
-                X_train, labels, np.full(n_labels, C), coef, n_threads
+                X_train, labels, np.full(n_labels, C), coef, n_threads, decrement=False
             )
             path.scores[i] = score(coef, X_test, Y_test, y_test, score_params)
             if i == 0:

@@ -439,6 +439,9 @@ class NewtonCGSolver(NewtonSolver):
         Relative residual at which CG stops.
     max_cg_iter : int, default=200
         Maximum number of CG steps per iteration.
+    check_decrement : bool, default=True
+        Whether a problem must also have a small Newton decrement to have
+        converged (else the gradient alone decides, as for L-BFGS).
     **kwargs
         See :class:`NewtonSolver`.
     """
@@ -447,10 +450,11 @@ class NewtonCGSolver(NewtonSolver):
     _ETA = (1e-4, 0.25, 0.75)  # acceptance and radius-update thresholds
     _SIGMA = (0.25, 0.5, 4.0)  # radius factors
 
-    def __init__(self, *, cg_tol=0.1, max_cg_iter=200, **kwargs):
+    def __init__(self, *, cg_tol=0.1, max_cg_iter=200, check_decrement=True, **kwargs):
         super().__init__(**kwargs)
         self.cg_tol = cg_tol
         self.max_cg_iter = max_cg_iter
+        self.check_decrement = check_decrement
 
     def setup(self, objective, coef):
         point = super().setup(objective, coef)
@@ -485,7 +489,7 @@ class NewtonCGSolver(NewtonSolver):
         then the next direction of those that have not converged.
         """
         small = super().check_convergence(objective, point)
-        if not (small & ~self._settled).any():
+        if not self.check_decrement or not (small & ~self._settled).any():
             return small
         self._solved = (
             self._cg(objective, point),
