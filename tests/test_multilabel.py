@@ -162,6 +162,39 @@ def test_multilabel_n_jobs_gives_bitwise_the_same_fit_on_real_sparse_data(
     assert_array_equal(two.n_iter_, one.n_iter_)
 
 
+def test_multilabel_defaults_reach_one_vs_rest_objective_on_enron(monkeypatch):
+    """Check that at both estimators' defaults (tol=1e-4) the summed objective
+    on enron (nearly separable rare labels) is no higher than that of
+    OneVsRestClassifier(LogisticRegression()), and that stopping on the
+    gradient alone (without the Newton decrement) was not enough."""
+    from sklearn.multiclass import OneVsRestClassifier
+
+    X, Y = load_enron(return_X_y=True)
+
+    def objective(coef, intercept):
+        logits = np.asarray(X @ coef.T) + intercept
+        return binary_cross_entropy(Y, logits, reduction="sum") + 0.5 * (coef**2).sum()
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        ovr = OneVsRestClassifier(LogisticRegression()).fit(X, Y)
+    ovr_value = objective(
+        np.vstack([e.coef_ for e in ovr.estimators_]),
+        np.array([e.intercept_[0] for e in ovr.estimators_]),
+    )
+    ours = MultiLabelLogisticClassifier().fit(X, Y)
+    assert objective(ours.coef_, ours.intercept_) <= ovr_value
+
+    solver = MultiLabelLogisticClassifier._solver
+    monkeypatch.setattr(
+        MultiLabelLogisticClassifier,
+        "_solver",
+        lambda self, dtype, decrement=True: solver(self, dtype, decrement=False),
+    )
+    gradient_only = MultiLabelLogisticClassifier().fit(X, Y)
+    assert objective(gradient_only.coef_, gradient_only.intercept_) > ovr_value
+
+
 def test_multilabel_default_n_jobs_follows_threadpool_and_joblib_limits(
     rng, monkeypatch
 ):
