@@ -11,6 +11,7 @@ from sklearn.linear_model import LogisticRegression
 from skbce._loss.loss import BinaryLoss
 from skbce.linear_model._linear_loss import LinearModelLoss, MultiLabelLinearLoss
 from skbce.linear_model._newton_solver import (
+    CGSolution,
     LBFGSSolver,
     NewtonCGSolver,
     NewtonCholeskySolver,
@@ -114,7 +115,7 @@ def test_cg_inner_solve_is_the_newton_step_inside_a_large_region(rng):
     model = np.einsum("ki,ki->k", point.gradient, step) + 0.5 * np.einsum(
         "ki,kij,kj->k", step, objective.A, step
     )
-    assert_allclose(solver._model_decrease, -model, rtol=1e-8)
+    assert_allclose(solver._solution.model_decrease, -model, rtol=1e-8)
 
 
 def test_cg_inner_solve_stops_on_the_trust_region_boundary(rng):
@@ -136,7 +137,7 @@ def test_cg_inner_solve_stops_on_the_trust_region_boundary(rng):
         "ki,kij,kj->k", cauchy, A, cauchy
     )
     assert (model <= cauchy_model + 1e-12).all()
-    assert_allclose(solver._model_decrease, -model, rtol=1e-8)
+    assert_allclose(solver._solution.model_decrease, -model, rtol=1e-8)
 
 
 def test_cg_solver_stops_on_the_gradient_and_the_newton_decrement(rng):
@@ -247,15 +248,19 @@ def test_trust_region_shortens_a_refused_step_along_its_direction(rng):
     model = np.einsum("ki,ki->k", point.gradient, direction) + 0.5 * np.einsum(
         "ki,kij,kj->k", direction, objective.A, direction
     )
-    solver._model_decrease = np.abs(model)  # the overshoot "predicted" a decrease
-    solver._step_norm = np.linalg.norm(direction, axis=1)
-    solver._newton_step = np.ones(len(direction), dtype=bool)
-    solver._radius = solver._step_norm.copy()
+    solver._solution = CGSolution(  # the overshoot "predicted" a decrease
+        direction,
+        np.abs(model),
+        np.linalg.norm(direction, axis=1),
+        np.ones(len(direction), dtype=bool),
+    )
+    solver._radius = solver._solution.step_norm.copy()
     new, succeeded = solver.line_search(objective, point, direction)
     assert succeeded.all()
     assert_allclose(new.coef, solution, rtol=1e-10, atol=1e-12)
-    assert_allclose(solver._radius[2:], solver._step_norm[2:] / 8, rtol=1e-10)
-    assert (solver._radius[:2] >= 2 * solver._step_norm[:2]).all()
+    norm = solver._solution.step_norm
+    assert_allclose(solver._radius[2:], norm[2:] / 8, rtol=1e-10)
+    assert (solver._radius[:2] >= 2 * norm[:2]).all()
 
 
 @pytest.mark.parametrize("solver_class", [NewtonCGSolver, LBFGSSolver])

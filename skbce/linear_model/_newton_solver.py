@@ -122,6 +122,28 @@ class SolverResult:
     hessian: np.ndarray = None
 
 
+@dataclass
+class CGSolution:
+    """CG's step (k, p) per problem, the decrease its quadratic model predicts
+    there (k,), the step's length in the preconditioner's norm (k,) and whether
+    it is an approximate Newton step (k,): CG stopped by its residual rule
+    inside the trust region."""
+
+    step: np.ndarray
+    model_decrease: np.ndarray
+    step_norm: np.ndarray
+    newton_step: np.ndarray
+
+    def take(self, keep):
+        """The solution of the problems ``keep`` only."""
+        return CGSolution(
+            self.step[keep],
+            self.model_decrease[keep],
+            self.step_norm[keep],
+            self.newton_step[keep],
+        )
+
+
 class NewtonSolver:
     """Damped (quasi-)Newton iterations for ``k`` independent problems.
 
@@ -462,16 +484,16 @@ class NewtonCGSolver(NewtonSolver):
         # then starts at its length (on real and synthetic data alike this
         # saves Newton iterations over LIBLINEAR's start at ||g||).
         self._radius = np.full(point.coef.shape[0], np.inf)
-        self._model_decrease = None
         self._settled = np.zeros(point.coef.shape[0], dtype=bool)
-        self._solved = None  # the direction check_convergence solved for
+        self._solution = None  # CG's solution at the current point
+        self._ahead = None  # the one check_convergence computed for inner_solve
         return point
 
     def restrict(self, keep):
         self._radius = self._radius[keep]
         self._settled = self._settled[keep]
-        if self._solved is not None:
-            self._solved = tuple(array[keep] for array in self._solved)
+        if self._ahead is not None:
+            self._ahead = self._ahead.take(keep)
 
     def check_convergence(self, objective, point):
         """Per problem: ``max |g| <= tol`` and Newton decrement ``g'H^{-1}g / 2
@@ -491,33 +513,25 @@ class NewtonCGSolver(NewtonSolver):
         small = super().check_convergence(objective, point)
         if not self.check_decrement or not (small & ~self._settled).any():
             return small
-        self._solved = (
-            self._cg(objective, point),
-            self._model_decrease,
-            self._step_norm,
-            self._newton_step,
+        self._ahead = self._cg(objective, point)
+        decrement_small = self._ahead.newton_step & (
+            self._ahead.model_decrease <= self.tol
         )
-        decrement_small = self._newton_step & (self._model_decrease <= self.tol)
         return small & (self._settled | decrement_small)
 
     def inner_solve(self, objective, point):
-        """The direction the convergence check solved for, else :meth:`_cg`."""
-        if self._solved is None:
-            return self._cg(objective, point)
-        direction, self._model_decrease, self._step_norm, self._newton_step = (
-            self._solved
-        )
-        self._solved = None
-        return direction
+        """CG's step: the one the convergence check solved for, else :meth:`_cg`'s."""
+        if self._ahead is None:
+            self._solution = self._cg(objective, point)
+        else:
+            self._solution, self._ahead = self._ahead, None
+        return self._solution.step
 
     def _cg(self, objective, point):
-        """Preconditioned Steihaug CG for every problem.
-
-        Keeps the decrease each model predicts and the length of each step in
-        the preconditioner's norm, for the trust-region test, and whether each
-        step is an approximate Newton step (CG stopped by its residual rule
-        inside the region), for the convergence test.
-        """
+        """Preconditioned Steihaug CG for every problem: its
+        :class:`CGSolution` (the model's decrease and the step's length serve
+        the trust-region test, whether the step is a Newton step the
+        convergence test)."""
         g = point.gradient
         k = g.shape[0]
         precondition = getattr(objective, "preconditioner", None)
@@ -598,19 +612,16 @@ class NewtonCGSolver(NewtonSolver):
             rz = rz_next
         if working.size:
             finish(working, s, r)
-        self._model_decrease = -model
-        self._newton_step = newton_step
-        self._step_norm = np.sqrt(norm2(solution, M))
-        return solution
+        return CGSolution(solution, -model, np.sqrt(norm2(solution, M)), newton_step)
 
     def line_search(self, objective, point, direction):
         """The trust-region test of the step, and the new radius."""
-        predicted = self._model_decrease
+        predicted = self._solution.model_decrease
         line, slope, trial, finite, gradient_shrinks = self._full_step(
             objective, point, direction
         )
         actual = point.value - trial.value
-        norm = self._step_norm
+        norm = self._solution.step_norm
         # After the unbounded first step the region starts at its length.
         radius = np.where(np.isinf(self._radius), norm, self._radius)
         eta0, eta1, eta2 = self._ETA
@@ -648,7 +659,7 @@ class NewtonCGSolver(NewtonSolver):
         )
         accepted = (actual > eta0 * predicted) | within_rounding
         # A Newton step predicting at most tol: its decrement is known small.
-        self._settled = accepted & self._newton_step & (predicted <= self.tol)
+        self._settled = accepted & self._solution.newton_step & (predicted <= self.tol)
         if accepted.all():
             return trial, accepted
         # A refused step is still a descent direction: it is shortened by
@@ -672,7 +683,7 @@ class NewtonCGSolver(NewtonSolver):
         """A region shrunk to nothing: the optimum is found to rounding if the
         decrease the objective could still resolve is below its precision."""
         self._radius = np.full(point.coef.shape[0], np.inf)
-        self._solved = None
+        self._ahead = None
         converged = self._at_resolution(objective, point)
         return SolverResult(point.coef, n_iter, converged, point.value)
 
