@@ -32,7 +32,7 @@ import numpy as np
 
 from .._loss.loss import BinaryLoss
 from . import _row_kernels as kernels
-from ._newton_solver import Point
+from ._newton_solver import Point, replaced
 from ._row_passes import InMemoryRowPass
 
 # The preconditioner mixes the diagonal with its mean (Hsia, Chiang and Lin,
@@ -178,8 +178,7 @@ class MultiLabelLinearLoss:
         row_state = self.rows.map_state(
             kernels.put_state, point.state[0], part.state[0], labels=labels
         )
-        curvature = point.state[1].copy()
-        curvature[labels] = part.state[1]
+        curvature = replaced(point.state[1], labels, part.state[1])
         return point.put(labels, part, (row_state, curvature))
 
     def hessian_product(self, point, V, problems):

@@ -92,21 +92,23 @@ class Point:
         """This point with the problems ``problems`` (a mask or indices) taken
         from ``part``, a point of those problems only, and ``state`` (the
         objective merges its own)."""
-
-        def merged(mine, theirs):
-            if mine is None:
-                return None
-            mine = mine.copy()
-            mine[problems] = theirs
-            return mine
-
         return Point(
-            merged(self.coef, part.coef),
-            merged(self.value, part.value),
-            merged(self.gradient, part.gradient),
-            merged(self.hessian, part.hessian),
+            replaced(self.coef, problems, part.coef),
+            replaced(self.value, problems, part.value),
+            replaced(self.gradient, problems, part.gradient),
+            replaced(self.hessian, problems, part.hessian),
             state,
         )
+
+
+def replaced(array, problems, values):
+    """A copy of ``array`` (None: None) with its rows ``problems`` set to
+    ``values``."""
+    if array is None:
+        return None
+    array = array.copy()
+    array[problems] = values
+    return array
 
 
 @dataclass
@@ -197,7 +199,7 @@ class NewtonSolver:
         line, slope, trial, finite, gradient_shrinks = self._full_step(
             objective, point, direction
         )
-        slack = self.rounding * np.abs(point.value)
+        slack = self._slack(point.value)
         with np.errstate(invalid="ignore"):
             accepted = finite & (
                 (trial.value <= point.value + _ARMIJO * slope + slack)
@@ -210,6 +212,10 @@ class NewtonSolver:
             objective, point, line, slope, steps, ~accepted, trial
         )
         return new_point, ~failed
+
+    def _slack(self, value):
+        """How much a value may rise by rounding alone."""
+        return self.rounding * np.abs(value)
 
     def _full_step(self, objective, point, direction):
         """The line along ``direction``, the slope along it, the point of the
@@ -237,7 +243,7 @@ class NewtonSolver:
         """
         searching = np.flatnonzero(pending)
         slope = slope[searching]
-        slack = self.rounding * np.abs(point.value[searching])
+        slack = self._slack(point.value[searching])
         whole = objective
         if searching.size < steps.size:
             objective, point, line = (
@@ -653,9 +659,7 @@ class NewtonCGSolver(NewtonSolver):
         # Near the optimum the objective changes below its rounding, the
         # gradient does not: a step within rounding that shrinks it is taken.
         within_rounding = (
-            finite
-            & (np.abs(actual) <= self.rounding * np.abs(point.value))
-            & gradient_shrinks
+            finite & (np.abs(actual) <= self._slack(point.value)) & gradient_shrinks
         )
         accepted = (actual > eta0 * predicted) | within_rounding
         # A Newton step predicting at most tol: its decrement is known small.
