@@ -17,7 +17,11 @@ and compares the choices: the labels for which both CV estimators chose the
 same C, and for the others the gap between the mean held-out scores of the
 two choices (on skbce's scores and on scikit-learn's), i.e. whether the
 choices differ only by a tie within the solvers' tolerance. It also prints the
-mean held-out BCE of the per-label choices against the single grid-searched C.
+mean held-out BCE of the per-label choices against the single grid-searched C,
+and the work of the two paths (without the refits): products of a fold's rows
+with a label's coefficients, per label, for skbce's Newton-CG (counted as
+``bench_multilabel.py`` counts passes) and for scikit-learn's L-BFGS (two per
+iteration), and the time each spends per product.
 
 Run from the repository root (OvR takes minutes on enron and OHSUMED-F)::
 
@@ -41,6 +45,8 @@ from sklearn.preprocessing import StandardScaler
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench_multilabel import PassCounter  # noqa: E402
 
 from skbce import (  # noqa: E402
     MultiLabelLogisticClassifier,
@@ -117,6 +123,10 @@ def run(name, args):
     )
     print(f"  skbce MultiLabelLogisticClassifierCV            {t_ours:8.2f} s")
     print(f"  skbce MultiLabelLogisticClassifierCV(n_jobs=1)  {t_ours1:8.2f} s")
+    with PassCounter(L) as counter:
+        path_only = MultiLabelLogisticClassifierCV(n_jobs=1, refit=False, **params)
+        _, t_path = timed(lambda: path_only.fit(X, Y))
+    products = counter.passes * L
     grid, t_grid = timed(
         lambda: GridSearchCV(
             MultiLabelLogisticClassifier(tol=args.tol),
@@ -156,6 +166,20 @@ def run(name, args):
     print(
         f"  speed-up vs OvR: {t_ovr / t_ours:.1f}x (n_jobs default), "
         f"{t_ovr / t_ours1:.1f}x (n_jobs=1)   [{load_average()}]"
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        ovr_path, t_ovr_path = timed(
+            lambda: OneVsRestClassifier(
+                logistic_regression_cv(Cs=Cs, cv=folds, tol=args.tol, refit=False)
+            ).fit(X, Y)
+        )
+    ovr_products = 2 * sum(int(np.sum(e.n_iter_)) for e in ovr_path.estimators_)
+    print(
+        f"  paths without refit: products per label skbce {products / L:.0f}, "
+        f"OvR's L-BFGS {ovr_products / L:.0f}; time per product skbce "
+        f"{1e6 * t_path / products:.0f} us (n_jobs=1, counted), "
+        f"OvR {1e6 * t_ovr_path / ovr_products:.0f} us"
     )
     same = ours.C_ == reference_C
     reference_mean = ovr_scores(ovr, len(folds)).mean(axis=0)
