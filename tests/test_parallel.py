@@ -5,7 +5,12 @@ import pytest
 from joblib import Parallel, delayed
 from threadpoolctl import threadpool_limits
 
-from skbce.utils._parallel import effective_n_threads, thread_map
+from skbce.utils._parallel import (
+    _blas_threads,
+    blas_threads_per_problem,
+    effective_n_threads,
+    thread_map,
+)
 
 
 def test_explicit_n_jobs_follows_joblib():
@@ -32,12 +37,26 @@ def test_default_n_jobs_takes_what_the_context_allows():
 
 @pytest.mark.parametrize("n_threads", [1, 2, 3])
 def test_thread_map_keeps_the_order_and_restores_blas_limits(n_threads):
-    """Check that results come in the order of the items and that the BLAS
-    limit set while threads run is undone."""
+    """Check that results come in the order of the items, that BLAS runs on
+    the threads asked while they run, and that its limit is then undone."""
     from threadpoolctl import threadpool_info
 
     before = [info["num_threads"] for info in threadpool_info()]
-    assert thread_map(lambda x: x * x, list(range(7)), n_threads) == [
-        x * x for x in range(7)
-    ]
+
+    def square(x):
+        return x * x, _blas_threads()
+
+    results = thread_map(square, list(range(7)), n_threads, blas_threads=1)
+    assert results == [(x * x, 1) for x in range(7)]
     assert [info["num_threads"] for info in threadpool_info()] == before
+
+
+def test_blas_threads_per_problem_shares_the_allowed_threads():
+    """Check that each problem gets BLAS's allowed threads divided among the
+    problems, at least one, and one for small products."""
+    with threadpool_limits(limits=2, user_api="blas"):
+        allowed = _blas_threads()
+        assert blas_threads_per_problem(1) == allowed
+        assert blas_threads_per_problem(2) == max(1, allowed // 2)
+        assert blas_threads_per_problem(50) == 1
+        assert blas_threads_per_problem(1, small_products=True) == 1

@@ -21,7 +21,11 @@ from ..utils._dask import (
     map_rows,
     materialize,
 )
-from ..utils._parallel import effective_n_threads, thread_map
+from ..utils._parallel import (
+    blas_threads_per_problem,
+    effective_n_threads,
+    thread_map,
+)
 from ..utils._sklearn_compat import (
     Interval,
     StrOptions,
@@ -455,10 +459,14 @@ class _BaseMultiLabelLogistic(AtomicSetParamsMixin, ClassifierMixin, BaseEstimat
         interleaved groups, one per thread, each solved by its own solver over
         the shared X: the labels are independent problems, so a group's
         solution does not depend on the others (nor on the number of groups).
-        ``n_threads``: the number of threads, else the one ``n_jobs`` gives.
+        BLAS gets its share of threads per label, whatever ``n_jobs`` (see
+        :func:`blas_threads_per_problem`). ``n_threads``: the number of
+        threads, the caller having limited BLAS (the folds of a
+        cross-validation); else the one ``n_jobs`` gives.
         """
         n_labels = Y.shape[1]
         small = _small_products(X, n_labels)
+        blas_threads = None
         if is_dask_collection(X):
             objective = MultiLabelLinearLoss(
                 dask_row_pass(
@@ -491,6 +499,7 @@ class _BaseMultiLabelLogistic(AtomicSetParamsMixin, ClassifierMixin, BaseEstimat
             )
             if n_threads is None:
                 n_threads = effective_n_threads(self.n_jobs)
+                blas_threads = blas_threads_per_problem(n_labels, small)
             n_threads = 1 if small else min(n_threads, n_labels)
             groups = [np.arange(g, n_labels, n_threads) for g in range(n_threads)]
 
@@ -504,7 +513,7 @@ class _BaseMultiLabelLogistic(AtomicSetParamsMixin, ClassifierMixin, BaseEstimat
 
         n_iter = np.zeros(n_labels, dtype=np.int32)
         converged = np.zeros(n_labels, dtype=bool)
-        results = thread_map(solve, groups, n_threads, small_products=small)
+        results = thread_map(solve, groups, n_threads, blas_threads)
         for labels, result in zip(groups, results):
             coef[labels], n_iter[labels], converged[labels] = (
                 result.coef,
@@ -750,8 +759,9 @@ class MultiLabelLogisticClassifier(_BaseMultiLabelLogistic):
         threadpoolctl's limit (``threadpool_limits(1)``: no thread is started).
         -1 means one thread per CPU. Problems too small for threads (products
         with all labels below 2**24 multiply-adds) are solved on the calling
-        thread. The solution does not depend on it: bit for bit on sparse
-        ``X``, to the rounding of BLAS's products on dense ``X``.
+        thread. The solution does not depend on it, bit for bit: BLAS, whose
+        products round differently with their number of threads, gets the
+        same share of threads per label whatever ``n_jobs``.
 
     verbose : int, default=0
         Print the solver's progress when positive.

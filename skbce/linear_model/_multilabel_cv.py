@@ -29,7 +29,11 @@ from sklearn.utils.metadata_routing import (
 from ..metrics._bce_scorer import _BCEScorer, label_log_loss
 from ..model_selection._split import MultiLabelStratifiedKFold
 from ..utils._dask import any_dask
-from ..utils._parallel import effective_n_threads, thread_map
+from ..utils._parallel import (
+    blas_threads_per_problem,
+    effective_n_threads,
+    thread_map,
+)
 from ..utils._sklearn_compat import (
     Interval,
     StrOptions,
@@ -37,7 +41,11 @@ from ..utils._sklearn_compat import (
     _fit_context,
 )
 from ..utils._validation import restored_on_error
-from ._multilabel import MultiLabelLogisticClassifier, _BaseMultiLabelLogistic
+from ._multilabel import (
+    MultiLabelLogisticClassifier,
+    _BaseMultiLabelLogistic,
+    _small_products,
+)
 
 
 class MultiLabelLogisticClassifierCV(_BaseMultiLabelLogistic):
@@ -116,8 +124,9 @@ class MultiLabelLogisticClassifierCV(_BaseMultiLabelLogistic):
         Number of threads: the folds run in parallel, the labels of the refit
         in parallel groups. None takes what the context allows, as in
         :class:`MultiLabelLogisticClassifier` (one thread inside a joblib
-        worker). The result does not depend on it: bit for bit on sparse
-        ``X``, to the rounding of BLAS's products on dense ``X``.
+        worker). The result does not depend on it, bit for bit: BLAS, whose
+        products round differently with their number of threads, gets the
+        same share of threads per label whatever ``n_jobs``.
 
     verbose : int, default=0
         Print the progress of the folds when positive.
@@ -317,7 +326,11 @@ class MultiLabelLogisticClassifierCV(_BaseMultiLabelLogistic):
                 print(f"fold {index + 1}/{len(folds)} done")
             return path
 
-        paths = thread_map(walk, list(enumerate(folds)), fold_threads)
+        # BLAS's share per problem (fold and label), whatever n_jobs.
+        blas_threads = blas_threads_per_problem(
+            len(folds) * n_labels, _small_products(X, n_labels)
+        )
+        paths = thread_map(walk, list(enumerate(folds)), fold_threads, blas_threads)
         scores = np.stack([path.scores for path in paths])
         n_iter = np.stack([path.n_iter for path in paths])
         not_converged = ~np.stack([path.converged for path in paths])

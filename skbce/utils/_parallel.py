@@ -11,9 +11,9 @@ what the context allows, as scikit-learn's OpenMP-based estimators do:
   BLAS (``threadpool_limits(1)`` gives one thread: no thread is started).
 
 Every thread pool lives for one call, and the BLAS limit a threaded section
-sets (one share of the BLAS threads per thread of ours, so that the two do not
-oversubscribe the cores; one thread for small products) is restored when it
-ends: nothing survives a fit. The limit is set from the main thread only:
+sets (one share of the BLAS threads per problem that our threads may solve in
+parallel, whatever ``n_jobs``; one thread for small products) is restored when
+it ends: nothing survives a fit. The limit is set from the main thread only:
 threadpoolctl's limits are process-wide, and fits running concurrently in
 other threads would restore each other's limits out of order.
 """
@@ -47,11 +47,28 @@ def effective_n_threads(n_jobs):
     return max(1, min(joblib.cpu_count(), _blas_threads()))
 
 
+def blas_threads_per_problem(n_problems, small_products=False):
+    """The BLAS threads each of ``n_problems`` independent problems gets while
+    threads of ours may solve them in parallel.
+
+    One for small products (OpenBLAS's threads cost more than they bring on
+    small matrices: on the standardised yeast data, 1500 x 103 with 14 labels,
+    a fit takes 0.37 s with two BLAS threads and 0.05 s with one); else the
+    threads BLAS is allowed, shared among the problems, so that ours and
+    BLAS's do not oversubscribe the cores. The number depends on the problems,
+    not on ``n_jobs``: BLAS's products round differently with their number of
+    threads (OpenBLAS splits the sum of a product with few columns, such as
+    ``X.T @ R``, among them), and results must not depend on ``n_jobs``.
+    """
+    if small_products:
+        return 1
+    return max(1, _blas_threads() // max(1, n_problems))
+
+
 @contextlib.contextmanager
-def _blas_share(n_threads, small):
-    """BLAS limited to its share per thread while ``n_threads`` of ours run,
-    and to one thread for ``small`` products."""
-    if (n_threads <= 1 and not small) or (
+def _blas_limited(blas_threads):
+    """BLAS limited to ``blas_threads`` (None: left as it is)."""
+    if blas_threads is None or (
         threading.current_thread() is not threading.main_thread()
     ):
         # threadpoolctl's limits are process-wide: a fit running in another
@@ -60,23 +77,19 @@ def _blas_share(n_threads, small):
         # restore each other's limits in the wrong order.
         yield
         return
-    share = 1 if small else max(1, _blas_threads() // n_threads)
-    with threadpool_limits(limits=share, user_api="blas"):
+    with threadpool_limits(limits=blas_threads, user_api="blas"):
         yield
 
 
-def thread_map(function, items, n_threads, small_products=False):
+def thread_map(function, items, n_threads, blas_threads=None):
     """``[function(item) for item in items]`` on at most ``n_threads`` threads.
 
     In the calling thread when there is one item or one thread; else on a pool
-    made for this call. BLAS is limited to its share of threads per thread of
-    ours, and to one thread when ``small_products``: OpenBLAS's threads cost
-    more than they bring on small matrices (on the standardised yeast data,
-    1500 x 103 with 14 labels, a fit takes 0.37 s with two BLAS threads and
-    0.05 s with one).
+    made for this call. BLAS is limited to ``blas_threads`` while they run
+    (None: left as it is; see :func:`blas_threads_per_problem`), and restored.
     """
     n_threads = min(n_threads, len(items))
-    with _blas_share(n_threads, small_products):
+    with _blas_limited(blas_threads):
         if n_threads <= 1:
             return [function(item) for item in items]
         with ThreadPoolExecutor(n_threads) as pool:
