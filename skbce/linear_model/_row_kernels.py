@@ -38,28 +38,12 @@ def _dense(array):
     return array.toarray() if sparse.issparse(array) else np.asarray(array)
 
 
-def _product(A, B):
-    """``A @ B`` for B (m, k), as a dense array (n, k).
-
-    A single column of dense ``A`` is multiplied by BLAS's matrix product, as
-    several are, not by its matrix-vector product: the two round differently,
-    and a label's products must not depend on how many labels are multiplied
-    beside it (``n_jobs`` splits the labels into groups, whose last label may
-    be alone). SciPy's sparse products add in the same order either way.
-    """
-    if sparse.issparse(A):
-        return _dense(A @ B)
-    if B.shape[1] == 1:
-        return (A @ np.hstack([B, np.zeros_like(B)]))[:, :1]
-    return A @ B
-
-
 def linear_predictor(X, coef, fit_intercept):
     """``X @ W.T + b`` for ``coef`` (k, p) (intercept last), in X's dtype, (n, k)."""
     n_features = X.shape[1]
     weights = coef[:, :n_features].T.astype(X.dtype, copy=False)
     if weights.any():
-        raw = _product(X, weights)
+        raw = _dense(X @ weights)
     else:  # e.g. the intercept-only start: no product
         raw = np.zeros((X.shape[0], coef.shape[0]), X.dtype)
     if fit_intercept:
@@ -89,7 +73,7 @@ def transpose_product(X, R, fit_intercept):
     """``[X, 1].T @ R`` for R (n, k), as a float64 array (k, p)."""
     n_features = X.shape[1]
     out = np.empty((R.shape[1], n_features + fit_intercept))
-    out[:, :n_features] = _product(X.T, R).T
+    out[:, :n_features] = _dense(X.T @ R).T
     if fit_intercept:
         out[:, n_features] = _sum_over_rows(R)
     return out
