@@ -759,9 +759,10 @@ class MultiLabelLogisticClassifier(_BaseMultiLabelLogistic):
         threadpoolctl's limit (``threadpool_limits(1)``: no thread is started).
         -1 means one thread per CPU. Problems too small for threads (products
         with all labels below 2**24 multiply-adds) are solved on the calling
-        thread. The solution does not depend on it, bit for bit: BLAS, whose
-        products round differently with their number of threads, gets the
-        same share of threads per label whatever ``n_jobs``.
+        thread. The solution does not depend on it: bit for bit on sparse
+        ``X``; on dense ``X`` (BLAS gets the same threads whatever
+        ``n_jobs``) to the rounding of BLAS's matrix-vector product, which
+        multiplies the last label of a group iterating alone.
 
     verbose : int, default=0
         Print the solver's progress when positive.

@@ -124,9 +124,10 @@ class MultiLabelLogisticClassifierCV(_BaseMultiLabelLogistic):
         Number of threads: the folds run in parallel, the labels of the refit
         in parallel groups. None takes what the context allows, as in
         :class:`MultiLabelLogisticClassifier` (one thread inside a joblib
-        worker). The result does not depend on it, bit for bit: BLAS, whose
-        products round differently with their number of threads, gets the
-        same share of threads per label whatever ``n_jobs``.
+        worker). The result does not depend on it: bit for bit on sparse
+        ``X``; on dense ``X`` (BLAS gets the same threads whatever
+        ``n_jobs``) to the rounding of BLAS's matrix-vector product, which
+        multiplies the last label of a group iterating alone.
 
     verbose : int, default=0
         Print the progress of the folds when positive.
