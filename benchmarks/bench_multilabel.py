@@ -113,11 +113,16 @@ def sparse_data(rng, n=7_500, d=2_000, n_labels=150, density=0.01):
 # ---------------------------------------------------------------------------
 
 
-def objective(X, Y, coef, intercept):
-    """Summed user-facing objective: sum_i BCE + ||w_k||^2 / (2C) over labels."""
+def per_label_objective(X, Y, coef, intercept):
+    """Each label's user-facing objective: sum_i BCE + ||w_k||^2 / (2C), (L,)."""
     raw = np.asarray(X @ coef.T) + intercept
-    bce = binary_cross_entropy(Y, raw, reduction="sum")
-    return float(bce + (coef**2).sum() / (2 * C))
+    bce = binary_cross_entropy(Y, raw, reduction="none").sum(axis=0)
+    return bce + (coef**2).sum(axis=1) / (2 * C)
+
+
+def objective(X, Y, coef, intercept):
+    """Summed user-facing objective over the labels."""
+    return float(per_label_objective(X, Y, coef, intercept).sum())
 
 
 def interleaved_times(fits, repeat):

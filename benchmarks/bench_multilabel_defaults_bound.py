@@ -38,12 +38,12 @@ from bench_multilabel import (  # noqa: E402
     DATA,
     PassCounter,
     interleaved_times,
+    per_label_objective,
     real_data,
 )
 
 from skbce import MultiLabelLogisticClassifier  # noqa: E402
 from skbce.linear_model import _multilabel, _newton_solver  # noqa: E402
-from skbce.losses import binary_cross_entropy  # noqa: E402
 
 
 class RecordingNewtonCG(_newton_solver.NewtonCGSolver):
@@ -78,12 +78,6 @@ class RecordingNewtonCG(_newton_solver.NewtonCGSolver):
             return super()._cg(objective, point)
         finally:
             del objective.hessian_product
-
-
-def per_label_objective(X, Y, coef, intercept, C=1.0):
-    raw = np.asarray(X @ coef.T) + intercept
-    bce = binary_cross_entropy(Y, raw, reduction="none").sum(axis=0)
-    return bce + (coef**2).sum(axis=1) / (2 * C)
 
 
 def recorded_path(X, Y):
