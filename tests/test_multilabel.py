@@ -94,6 +94,26 @@ def _record_solver_threads(monkeypatch):
     return threads
 
 
+def _record_solver_blas_threads(monkeypatch):
+    """Record the most threads any BLAS library is allowed while each group of
+    labels is solved."""
+    from threadpoolctl import threadpool_info
+
+    from skbce.linear_model import _multilabel
+
+    blas = []
+    solve = _multilabel.NewtonCGSolver.solve
+
+    def recording_solve(self, objective, coef):
+        blas.append(
+            max(i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas")
+        )
+        return solve(self, objective, coef)
+
+    monkeypatch.setattr(_multilabel.NewtonCGSolver, "solve", recording_solve)
+    return blas
+
+
 @pytest.mark.parametrize("sparse_X", [False, True])
 def test_multilabel_n_jobs_solves_groups_on_threads_with_the_same_result(
     rng, monkeypatch, sparse_X
@@ -108,18 +128,8 @@ def test_multilabel_n_jobs_solves_groups_on_threads_with_the_same_result(
     label."""
     import threading
 
-    from skbce.linear_model import _multilabel
-    from skbce.utils._parallel import _blas_threads
-
     threads = _record_solver_threads(monkeypatch)
-    blas = []
-    recording_solve = _multilabel.NewtonCGSolver.solve
-
-    def blas_recording_solve(self, objective, coef):
-        blas.append(_blas_threads())
-        return recording_solve(self, objective, coef)
-
-    monkeypatch.setattr(_multilabel.NewtonCGSolver, "solve", blas_recording_solve)
+    blas = _record_solver_blas_threads(monkeypatch)
     n_labels = 10
     # Products of 2**24 multiply-adds or more: large enough for threads.
     X, Y = _multilabel_data(rng, n=30_000, d=64, n_labels=n_labels, sparse_X=sparse_X)
@@ -766,18 +776,7 @@ def test_multilabel_small_products_run_blas_on_one_thread(rng, monkeypatch):
     it solves (OpenBLAS's threads slow small products) and restores BLAS."""
     from threadpoolctl import threadpool_info
 
-    from skbce.linear_model import _multilabel
-
-    seen = []
-    solve = _multilabel.NewtonCGSolver.solve
-
-    def recording_solve(self, objective, coef):
-        seen.append(
-            max(i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas")
-        )
-        return solve(self, objective, coef)
-
-    monkeypatch.setattr(_multilabel.NewtonCGSolver, "solve", recording_solve)
+    seen = _record_solver_blas_threads(monkeypatch)
     before = [info["num_threads"] for info in threadpool_info()]
     X, Y = _multilabel_data(rng, n=300, d=10, n_labels=3)
     MultiLabelLogisticClassifier(n_jobs=1).fit(X, Y)
